@@ -1,0 +1,1 @@
+"""The monitor (volgsysteem): indicators, progress reports, good practices and dashboards."""

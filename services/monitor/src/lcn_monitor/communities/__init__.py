@@ -1,0 +1,1 @@
+"""The monitor's own read model of the registry's communities."""

@@ -1,0 +1,1 @@
+"""The notify service: partners' subscriptions, and delivery by signed webhooks and e-mail."""

@@ -1,0 +1,1 @@
+"""The registry: learning communities, their partners and the feeds that describe them."""

@@ -1,0 +1,1 @@
+"""Learning communities: registration and lookup."""

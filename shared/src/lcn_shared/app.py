@@ -1,0 +1,239 @@
+"""The composition root every service builds on: `create_service_app` plus its lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from faststream.kafka import KafkaBroker
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from faststream.specification import AsyncAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from prometheus_fastapi_instrumentator import Instrumentator
+from sqlalchemy import text
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from lcn_shared import health
+from lcn_shared.auth import Authenticator
+from lcn_shared.contracts.base import EventContract
+from lcn_shared.db import create_engine, create_session_factory
+from lcn_shared.messaging.consumer import DLQ_SUFFIX, EventConsumer
+from lcn_shared.messaging.relay import OutboxRelay
+from lcn_shared.messaging.topics import ensure_topics
+from lcn_shared.problems import PayloadTooLarge, install_problem_handlers, problem_response
+from lcn_shared.runtime import ServiceRuntime
+from lcn_shared.settings import IDENTITY, ServiceConfig, asyncpg_dsn, load_config
+from lcn_shared.telemetry.logs import configure_logging
+from lcn_shared.telemetry.metrics import KitMetrics
+from lcn_shared.telemetry.tracing import create_tracer_provider, instrument_engine
+
+log = logging.getLogger(__name__)
+OPERATIONAL_PATHS = "/health/.*,/metrics"
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    """What makes a service itself: its name, HTTP routers, consumers and the events it publishes."""
+
+    name: str
+    title: str
+    description: str
+    routers: Sequence[APIRouter] = ()
+    consumers: Sequence[EventConsumer] = ()
+    publishes: Sequence[type[EventContract]] = ()
+    version: str = "0.1.0"
+
+    def topics(self, config: ServiceConfig) -> list[str]:
+        """Physical topics the service needs: what it publishes, consumes, and dead-letters into."""
+        platform = config.platform
+        consumed = [platform.topic(consumer.topic) for consumer in self.consumers]
+        published = [platform.topic(contract.topic) for contract in self.publishes]
+        return sorted({*published, *consumed, *(topic + DLQ_SUFFIX for topic in consumed)})
+
+
+def create_service_app(definition: ServiceDefinition, config: ServiceConfig | None = None) -> FastAPI:
+    """Build a service's FastAPI app; nothing connects until the lifespan runs."""
+    config = config or load_config(definition.name)
+    tracer_provider = create_tracer_provider(definition.name)
+    broker = KafkaBroker(
+        config.platform.kafka_bootstrap_servers,
+        client_id=f"lcn-{definition.name}",
+        acks="all",
+        enable_idempotence=config.platform.kafka_enable_idempotence,
+        middlewares=[KafkaTelemetryMiddleware(tracer_provider=tracer_provider)],
+        description=definition.description,
+        logger=logging.getLogger(f"lcn.{definition.name}.broker"),
+    )
+    runtime = ServiceRuntime(config=config, broker=broker, metrics=KitMetrics(), tracer_provider=tracer_provider)
+    for consumer in definition.consumers:
+        consumer.attach(runtime)
+    for contract in definition.publishes:
+        broker.publisher(
+            config.platform.topic(contract.topic), title=contract.event_type, description=contract.summary,
+            schema=contract,
+        )
+
+    app = FastAPI(
+        title=definition.title, description=definition.description, version=definition.version,
+        lifespan=_lifespan(definition, runtime),
+    )
+    app.state.runtime = runtime
+    app.state.metrics = runtime.metrics
+    install_problem_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=config.service.max_body_bytes)
+    Instrumentator(
+        registry=runtime.metrics.registry, excluded_handlers=["/metrics", "/health/.*"]
+    ).instrument(app)
+    FastAPIInstrumentor.instrument_app(app, tracer_provider=tracer_provider, excluded_urls=OPERATIONAL_PATHS)
+    app.include_router(health.router)
+    for router in definition.routers:
+        app.include_router(router, prefix="/v1")
+    _add_asyncapi_route(app, definition, broker)
+    return app
+
+
+def _add_asyncapi_route(app: FastAPI, definition: ServiceDefinition, broker: KafkaBroker) -> None:
+    """Serve the service's AsyncAPI 3 document at /asyncapi.json."""
+    document: dict[str, Any] = {}
+
+    @app.get("/asyncapi.json", tags=["operations"], summary="AsyncAPI 3 document of the service's events")
+    async def asyncapi() -> dict[str, Any]:
+        if not document:
+            spec = AsyncAPI(
+                broker, title=definition.title, version=definition.version,
+                description=definition.description, schema_version="3.0.0",
+            )
+            document.update(spec.to_specification().to_jsonable())
+        return document
+
+
+def _lifespan(definition: ServiceDefinition, runtime: ServiceRuntime):  # type: ignore[no-untyped-def]
+    """The lifespan: engine, sessions, auth, broker, relay and metrics; torn down in reverse."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        config = runtime.config
+        configure_logging(definition.name)
+        engine = create_engine(config.database_url, pool_size=config.service.db_pool_size,
+                               application_name=f"lcn-{definition.name}")
+        instrument_engine(engine, runtime.tracer_provider)
+        identity_engine = create_engine(config.platform.database_url_for(IDENTITY), pool_size=2,
+                                        application_name=f"lcn-{definition.name}-auth")
+        runtime.engine, runtime.session_factory = engine, create_session_factory(engine)
+        app.state.engine, app.state.session_factory = engine, runtime.session_factory
+        app.state.authenticator = Authenticator(
+            create_session_factory(identity_engine), cache_seconds=config.service.auth_cache_seconds
+        )
+        tasks = [asyncio.create_task(_connect_broker(runtime, definition.topics(config)), name="broker")]
+        tasks.append(asyncio.create_task(_collect_metrics(runtime), name="metrics"))
+        if config.service.relay_enabled:
+            runtime.relay = OutboxRelay(
+                service=definition.name, dsn=asyncpg_dsn(config.database_url), platform=config.platform,
+                settings=config.service, metrics=runtime.metrics, tracer_provider=runtime.tracer_provider,
+            )
+            tasks.append(asyncio.create_task(runtime.relay.run(), name="relay"))
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            with suppress(Exception):
+                await runtime.broker.stop()
+            await engine.dispose()
+            await identity_engine.dispose()
+            runtime.tracer_provider.shutdown()
+
+    return lifespan
+
+
+async def _connect_broker(runtime: ServiceRuntime, topics: list[str]) -> None:
+    """Create the topics and start the broker, retrying while Kafka is unreachable (not ready until then)."""
+    delay = 0.5
+    platform = runtime.config.platform
+    while True:
+        try:
+            await ensure_topics(platform.kafka_bootstrap_servers, topics, partitions=platform.kafka_partitions)
+            await runtime.broker.start()
+            runtime.broker_connected = True
+            return
+        except Exception as exc:
+            log.warning("%s cannot start the Kafka broker client (%s); retrying in %.1fs", runtime.service, exc, delay)
+            with suppress(Exception):
+                await runtime.broker.stop()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+
+async def _collect_metrics(runtime: ServiceRuntime) -> None:
+    """Refresh the outbox backlog and consumer lag gauges periodically."""
+    while True:
+        with suppress(Exception):
+            await _refresh_outbox_gauges(runtime)
+        with suppress(Exception):
+            await _refresh_consumer_lag(runtime)
+        await asyncio.sleep(runtime.config.service.metrics_interval_seconds)
+
+
+async def _refresh_outbox_gauges(runtime: ServiceRuntime) -> None:
+    """Count unsent outbox rows and the age of the oldest."""
+    assert runtime.engine is not None
+    async with runtime.engine.connect() as conn:
+        row = (await conn.execute(text(
+            "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
+            "FROM outbox_message WHERE sent_at IS NULL"
+        ))).one()
+    runtime.metrics.outbox_backlog.set(row[0])
+    runtime.metrics.outbox_oldest_age.set(float(row[1]))
+
+
+async def _refresh_consumer_lag(runtime: ServiceRuntime) -> None:
+    """Lag per assigned partition: high watermark minus the consumer's position."""
+    group = runtime.config.platform.consumer_group(runtime.service)
+    for subscriber in runtime.broker.subscribers:
+        consumer = getattr(subscriber, "consumer", None)
+        if consumer is None:
+            continue
+        for partition in consumer.assignment():
+            highwater = consumer.highwater(partition)
+            if highwater is None:
+                continue
+            position = await consumer.position(partition)
+            runtime.metrics.consumer_lag.labels(group, partition.topic, str(partition.partition)).set(
+                max(highwater - position, 0)
+            )
+
+
+class BodySizeLimitMiddleware:
+    """Rejects request bodies above the limit with 413 problem+json, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Check Content-Length up front and count streamed bytes."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            detail = f"The body exceeds {self.max_bytes} bytes."
+            await problem_response(413, PayloadTooLarge.slug, PayloadTooLarge.title, detail, None)(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise PayloadTooLarge(f"The body exceeds {self.max_bytes} bytes.")
+            return message
+
+        await self.app(scope, limited, send)

@@ -1,0 +1,57 @@
+"""FastAPI dependencies: authenticate the bearer key, then check the endpoint's roles."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from lcn_shared.auth.keys import Principal, Role, digest, find_principal
+from lcn_shared.db import SessionFactory
+from lcn_shared.problems import Forbidden, Unauthorized
+
+_bearer = HTTPBearer(auto_error=False, description="An API key issued with `lcn keys create`.")
+_bearer_dep = Depends(_bearer)
+
+
+class Authenticator:
+    """Resolves keys against the identity database, caching answers briefly to keep writes fast."""
+
+    def __init__(self, session_factory: SessionFactory, *, cache_seconds: float) -> None:
+        self.session_factory = session_factory
+        self.cache_seconds = cache_seconds
+        self._cache: dict[str, tuple[float, Principal | None]] = {}
+
+    async def authenticate(self, key: str) -> Principal | None:
+        """The key's principal; a revoked key stops working within `cache_seconds`."""
+        cache_key = digest(key)
+        now = time.monotonic()
+        cached = self._cache.get(cache_key)
+        if cached and now - cached[0] < self.cache_seconds:
+            return cached[1]
+        async with self.session_factory() as session:
+            principal = await find_principal(session, key)
+        if len(self._cache) > 10_000:  # bound memory against floods of random keys
+            self._cache.clear()
+        self._cache[cache_key] = (now, principal)
+        return principal
+
+
+def require(*roles: Role) -> Callable[[Request, HTTPAuthorizationCredentials | None], Awaitable[Principal]]:
+    """A dependency that admits admins and the given roles: 401 without a valid key, 403 for other roles."""
+    allowed = {Role.ADMIN, *roles}
+
+    async def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = _bearer_dep) -> Principal:
+        if credentials is None:
+            raise Unauthorized("Send an API key as `Authorization: Bearer <key>`.")
+        authenticator: Authenticator = request.app.state.authenticator
+        principal = await authenticator.authenticate(credentials.credentials)
+        if principal is None:
+            raise Unauthorized("The API key is unknown or revoked.")
+        if principal.role not in allowed:
+            raise Forbidden(f"The role {principal.role.value!r} may not do this.")
+        return principal
+
+    return dependency

@@ -1,0 +1,98 @@
+"""API keys: generation, hashing, storage and lookup."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from sqlalchemy import Column, DateTime, Text, func
+from sqlmodel import Field, SQLModel, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+KEY_PREFIX = "lcn"
+
+
+class Role(StrEnum):
+    """Who a key speaks for."""
+
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    CONFERENCE_TEAM = "conference_team"
+    PARTNER = "partner"
+
+
+class ApiKey(SQLModel, table=True):
+    """A stored key: only its SHA-256 digest is kept, never the key itself."""
+
+    __tablename__ = "api_key"
+
+    key_id: str = Field(primary_key=True)
+    key_hash: str = Field(sa_column=Column(Text, nullable=False))
+    role: Role = Field(sa_column=Column(Text, nullable=False))
+    organisation_id: UUID | None = None
+    organisation_name: str | None = None
+    label: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    )
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller."""
+
+    key_id: str
+    role: Role
+    organisation_id: UUID | None = None
+    organisation_name: str | None = None
+
+
+def digest(key: str) -> str:
+    """SHA-256 of a key: keys carry 256 random bits, so a fast hash is safe (unlike passwords)."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def generate_key() -> tuple[str, str]:
+    """A new (key_id, key); the key reads `lcn_<key_id>_<secret>`."""
+    key_id = secrets.token_hex(6)
+    return key_id, f"{KEY_PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
+
+
+async def create_key(
+    session: AsyncSession,
+    *,
+    role: Role,
+    organisation_id: UUID | None = None,
+    organisation_name: str | None = None,
+    label: str = "",
+) -> str:
+    """Store a new key and return it; it is shown once and cannot be recovered."""
+    if (role is Role.PARTNER) != (organisation_id is not None):
+        raise ValueError("a partner key needs an organisation, and only a partner key has one")
+    key_id, key = generate_key()
+    session.add(ApiKey(
+        key_id=key_id, key_hash=digest(key), role=role, organisation_id=organisation_id,
+        organisation_name=organisation_name, label=label,
+    ))
+    await session.flush()
+    return key
+
+
+async def find_principal(session: AsyncSession, key: str) -> Principal | None:
+    """The principal of a presented key, or None when it is unknown, malformed or revoked."""
+    parts = key.split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_PREFIX:
+        return None
+    row = (await session.exec(select(ApiKey).where(ApiKey.key_id == parts[1]))).first()
+    if row is None or row.revoked_at is not None or not hmac.compare_digest(row.key_hash, digest(key)):
+        return None
+    return Principal(
+        key_id=row.key_id, role=Role(row.role), organisation_id=row.organisation_id,
+        organisation_name=row.organisation_name,
+    )

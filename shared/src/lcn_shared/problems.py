@@ -1,0 +1,112 @@
+"""RFC 9457 problem details: domain errors carry their status and become problem+json in one place."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://lcn.example.org/problems/"
+log = logging.getLogger(__name__)
+
+
+class ProblemError(Exception):
+    """A domain error that maps onto an HTTP status and a problem type."""
+
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+
+    def __init__(self, detail: str | None = None, **extensions: Any) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.extensions = extensions
+
+
+class NotFound(ProblemError):
+    """The resource does not exist."""
+
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class Conflict(ProblemError):
+    """The request conflicts with the current state."""
+
+    status, slug, title = 409, "conflict", "Conflict"
+
+
+class Unauthorized(ProblemError):
+    """No valid credential was presented."""
+
+    status, slug, title = 401, "unauthorized", "Unauthorized"
+
+
+class Forbidden(ProblemError):
+    """The credential is valid but may not do this."""
+
+    status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class PayloadTooLarge(ProblemError):
+    """The request body exceeds the service's limit."""
+
+    status, slug, title = 413, "payload-too-large", "Payload too large"
+
+
+def problem_response(
+    status: int, slug: str, title: str, detail: str | None, request: Request | None, **extensions: Any
+) -> JSONResponse:
+    """Build one problem+json response."""
+    body: dict[str, Any] = {"type": PROBLEM_BASE + slug, "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if request is not None:
+        body["instance"] = request.url.path
+    body.update(extensions)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """Reduce pydantic's errors to location, message and type (no echo of large inputs)."""
+    return [
+        {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
+        for err in exc.errors()
+    ]
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn every error into problem+json."""
+
+    @app.exception_handler(ProblemError)
+    async def _domain(request: Request, exc: ProblemError) -> JSONResponse:
+        return problem_response(exc.status, exc.slug, exc.title, exc.detail, request, **exc.extensions)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return problem_response(
+            422, "validation-error", "Request validation failed",
+            "The request body or parameters are invalid.", request, errors=_validation_errors(exc),
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")
+        slug = title.lower().replace(" ", "-")
+        return problem_response(exc.status_code, slug, title, str(exc.detail), request)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+        log.info("integrity error turned into 409", exc_info=exc)
+        return problem_response(409, "conflict", "Conflict", "The change conflicts with existing data.", request)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return problem_response(500, "internal-error", "Internal server error", None, request)

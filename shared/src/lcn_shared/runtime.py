@@ -1,0 +1,42 @@
+"""The per-process state of a service that the lifespan builds and the kit's parts share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from faststream.kafka import KafkaBroker
+from opentelemetry.sdk.trace import TracerProvider
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from lcn_shared.db import SessionFactory
+from lcn_shared.settings import ServiceConfig
+from lcn_shared.telemetry.metrics import KitMetrics
+
+if TYPE_CHECKING:
+    from lcn_shared.messaging.relay import OutboxRelay
+
+
+@dataclass
+class ServiceRuntime:
+    """Configuration, broker, metrics and tracing from create_app; engine and relay from the lifespan."""
+
+    config: ServiceConfig
+    broker: KafkaBroker
+    metrics: KitMetrics
+    tracer_provider: TracerProvider
+    engine: AsyncEngine | None = None
+    session_factory: SessionFactory | None = field(default=None)
+    relay: OutboxRelay | None = None
+    broker_connected: bool = False
+
+    @property
+    def service(self) -> str:
+        """The service's name."""
+        return self.config.name
+
+    def sessions(self) -> SessionFactory:
+        """The session factory; only valid inside the lifespan."""
+        if self.session_factory is None:
+            raise RuntimeError(f"{self.service} is not started")
+        return self.session_factory

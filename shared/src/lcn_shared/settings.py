@@ -1,0 +1,107 @@
+"""Settings from the environment (pydantic-settings): platform-wide and per service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+
+ServiceName = Literal["registry", "monitor", "events", "notify"]
+SERVICES: tuple[ServiceName, ...] = ("registry", "monitor", "events", "notify")
+DEFAULT_PORTS: dict[ServiceName, int] = {"registry": 8001, "monitor": 8002, "events": 8003, "notify": 8004}
+IDENTITY = "identity"
+
+
+class PlatformSettings(BaseSettings):
+    """What every service and the `lcn` CLI share: where PostgreSQL, Kafka and state live."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    database_url: str = Field("postgresql://postgres@127.0.0.1:5432/postgres", validation_alias="DATABASE_URL")
+    kafka_bootstrap_servers: str = Field("127.0.0.1:9092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+    state_dir: Path = Field(Path(".lcn"), validation_alias="LCN_STATE_DIR")
+    # Prefixes let several stacks (or test cases) share one server without seeing each other.
+    database_prefix: str = Field("lcn_", validation_alias="LCN_DATABASE_PREFIX")
+    topic_prefix: str = Field("", validation_alias="LCN_TOPIC_PREFIX")
+    kafka_partitions: int = Field(3, ge=1, validation_alias="LCN_KAFKA_PARTITIONS")
+    # Off by default: the embedded broker has no idempotent producer; outbox + inbox carry correctness.
+    kafka_enable_idempotence: bool = Field(False, validation_alias="LCN_KAFKA_ENABLE_IDEMPOTENCE")
+
+    def database_name(self, owner: str) -> str:
+        """The database that `owner` (a service or the identity store) uses on the server."""
+        return f"{self.database_prefix}{owner}"
+
+    def database_url_for(self, owner: str) -> URL:
+        """SQLAlchemy URL (asyncpg driver) of `owner`'s own database."""
+        url = make_url(self.database_url).set(drivername="postgresql+asyncpg")
+        return url.set(database=self.database_name(owner))
+
+    def server_url(self) -> URL:
+        """SQLAlchemy URL (asyncpg driver) of the server's maintenance database."""
+        return make_url(self.database_url).set(drivername="postgresql+asyncpg")
+
+    def topic(self, name: str) -> str:
+        """The physical Kafka topic for a logical topic name such as `lcn.registry.community`."""
+        return f"{self.topic_prefix}{name}"
+
+    def consumer_group(self, service: str) -> str:
+        """The Kafka consumer group of one service."""
+        return f"{self.topic_prefix}lcn.{service}"
+
+
+class ServiceSettings(BaseSettings):
+    """Per-service tunables, read from `LCN_<SERVICE>_*`."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    database_url: str | None = None  # a full override of the derived per-service URL
+    db_pool_size: int = 10
+    max_body_bytes: int = 1_048_576
+    auth_cache_seconds: float = 30.0
+    relay_enabled: bool = True
+    relay_batch_size: int = 1000
+    relay_poll_seconds: float = 1.0
+    relay_backoff_base_seconds: float = 0.5
+    relay_backoff_max_seconds: float = 30.0
+    relay_request_timeout_seconds: float = 15.0
+    relay_standby_seconds: float = 2.0
+    consumer_max_retries: int = 4
+    consumer_retry_base_seconds: float = 0.2
+    consumer_retry_max_seconds: float = 5.0
+    outbox_retention_days: float = 7.0
+    inbox_retention_days: float = 30.0
+    metrics_interval_seconds: float = 5.0
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    """Everything one service process needs: its name, the platform and its own settings."""
+
+    name: str
+    platform: PlatformSettings
+    service: ServiceSettings
+
+    @property
+    def database_url(self) -> URL:
+        """SQLAlchemy URL of this service's own database."""
+        if self.service.database_url:
+            return make_url(self.service.database_url).set(drivername="postgresql+asyncpg")
+        return self.platform.database_url_for(self.name)
+
+
+def load_config(name: str, **service_overrides: object) -> ServiceConfig:
+    """Read the platform and `LCN_<NAME>_*` settings from the environment."""
+    defaults: dict[str, object] = {"port": DEFAULT_PORTS.get(name, 0)}  # type: ignore[call-overload]
+    service = ServiceSettings(_env_prefix=f"LCN_{name.upper()}_", **{**defaults, **service_overrides})  # type: ignore[arg-type]
+    return ServiceConfig(name=name, platform=PlatformSettings(), service=service)
+
+
+def asyncpg_dsn(url: URL) -> str:
+    """Render a SQLAlchemy URL as a plain DSN for asyncpg."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)

@@ -1,0 +1,56 @@
+"""OpenTelemetry tracing per service, exported over OTLP as the standard `OTEL_*` variables say."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
+from opentelemetry.metrics import NoOpMeterProvider
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+log = logging.getLogger(__name__)
+
+
+def _env(*names: str) -> str | None:
+    """The first of `names` that is set and not empty."""
+    return next((os.environ[name] for name in names if os.environ.get(name)), None)
+
+
+def otlp_exporter_from_env() -> SpanExporter | None:
+    """The OTLP span exporter the environment asks for, or None when no endpoint is configured."""
+    if (_env("OTEL_SDK_DISABLED") or "").lower() == "true" or _env("OTEL_TRACES_EXPORTER") == "none":
+        return None
+    if not _env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"):
+        return None
+    protocol = _env("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL") or "http/protobuf"
+    if protocol == "grpc":
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter as GrpcExporter
+
+        return GrpcExporter()
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter as HttpExporter
+
+    return HttpExporter()  # reads the endpoint, headers and timeout from OTEL_* itself
+
+
+def create_tracer_provider(service: str) -> TracerProvider:
+    """A tracer provider for one service (not the global one, so several apps can share a process)."""
+    attributes = {"service.namespace": "lcn"}
+    if not _env("OTEL_SERVICE_NAME"):
+        attributes["service.name"] = f"lcn-{service}"
+    provider = TracerProvider(resource=Resource.create(attributes))
+    exporter = otlp_exporter_from_env()
+    if exporter is not None:
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+        log.info("exporting traces of %s over OTLP", service)
+    return provider
+
+
+def instrument_engine(engine: AsyncEngine, provider: TracerProvider) -> None:
+    """Trace every SQL statement of this engine (asyncpg under SQLAlchemy)."""
+    tracer = provider.get_tracer("opentelemetry.instrumentation.sqlalchemy")
+    connections = NoOpMeterProvider().get_meter("lcn").create_up_down_counter("db.client.connections.usage")
+    EngineTracer(tracer, engine.sync_engine, connections)
