@@ -1,0 +1,137 @@
+"""Pytest fixtures (loaded as a plugin): infrastructure per session, fresh databases and topics per test."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+
+from lcn_shared.auth.keys import Role, create_key
+from lcn_shared.db import create_engine, create_session_factory, unit_of_work
+from lcn_shared.migrations import ensure_database, migrate
+from lcn_shared.settings import IDENTITY, SERVICES, PlatformSettings, ServiceConfig, ServiceSettings, asyncpg_dsn
+from lcn_shared.testing.infra import Infrastructure, session_infrastructure
+
+TEMPLATE_PREFIX = "lcn_tpl_"
+OWNERS = (IDENTITY, *SERVICES)
+# Fast retries and polls keep the fault tests short; the logic is the production logic.
+TEST_SERVICE_SETTINGS: dict[str, Any] = {
+    "relay_poll_seconds": 0.2, "relay_backoff_base_seconds": 0.1, "relay_backoff_max_seconds": 1.0,
+    "relay_standby_seconds": 0.2, "relay_request_timeout_seconds": 3.0, "consumer_max_retries": 2,
+    "consumer_retry_base_seconds": 0.05, "consumer_retry_max_seconds": 0.2, "metrics_interval_seconds": 0.5,
+}
+
+
+@pytest.fixture(scope="session")
+def infrastructure() -> Iterator[Infrastructure]:
+    """PostgreSQL and Kafka for the whole session, with every database migrated once as a template."""
+    with session_infrastructure() as infra:
+        template = PlatformSettings(
+            DATABASE_URL=infra.database_url, KAFKA_BOOTSTRAP_SERVERS=infra.kafka_bootstrap_servers,
+            LCN_DATABASE_PREFIX=TEMPLATE_PREFIX,
+        )
+        for owner in OWNERS:
+            migrate(owner, template)
+        yield infra
+
+
+@pytest.fixture
+async def platform(infrastructure: Infrastructure) -> AsyncIterator[PlatformSettings]:
+    """Platform settings of one test: its own databases (cloned from the templates) and topic prefix."""
+    tag = uuid.uuid4().hex[:10]
+    settings = PlatformSettings(
+        DATABASE_URL=infrastructure.database_url, KAFKA_BOOTSTRAP_SERVERS=infrastructure.kafka_bootstrap_servers,
+        LCN_DATABASE_PREFIX=f"t{tag}_", LCN_TOPIC_PREFIX=f"t{tag}.", LCN_KAFKA_PARTITIONS=2,
+    )
+    for owner in OWNERS:
+        await ensure_database(settings, settings.database_name(owner), template=TEMPLATE_PREFIX + owner)
+    yield settings
+    conn = await asyncpg.connect(asyncpg_dsn(settings.server_url()))
+    try:
+        for owner in OWNERS:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{settings.database_name(owner)}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def service_config(platform: PlatformSettings, name: str, **overrides: Any) -> ServiceConfig:
+    """A service's configuration for tests: the test's platform plus fast retries."""
+    return ServiceConfig(name=name, platform=platform, service=ServiceSettings(**{**TEST_SERVICE_SETTINGS, **overrides}))
+
+
+@asynccontextmanager
+async def run_service(
+    factory: Callable[[ServiceConfig], FastAPI], config: ServiceConfig, *, wait_ready: bool = True
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    """Run an app's lifespan in-process and give an HTTP client for it (optionally once ready)."""
+    app = factory(config)
+    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url=f"http://{config.name}") as client:
+            if wait_ready:
+                await wait_until(lambda: _is_ready(client), timeout=30, what=f"{config.name} ready")
+            yield app, client
+
+
+async def _is_ready(client: httpx.AsyncClient) -> bool:
+    """True when the readiness probe answers 200."""
+    return (await client.get("/health/ready")).status_code == 200
+
+
+async def wait_until(check: Callable[[], Any], *, timeout: float, what: str, interval: float = 0.05) -> Any:
+    """Poll an (async) check until it returns something truthy; fail the test after `timeout`."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        result = check()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return result
+        if loop.time() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {what}")
+        await asyncio.sleep(interval)
+
+
+@pytest.fixture
+def api_key(platform: PlatformSettings) -> Callable[..., AbstractAsyncContextManager[str] | Any]:
+    """Issue a key in the test's identity database: `await api_key(Role.PARTNER, organisation_id=...)`."""
+
+    async def issue(role: Role, organisation_id: UUID | None = None, organisation_name: str | None = None) -> str:
+        engine = create_engine(platform.database_url_for(IDENTITY), pool_size=1)
+        try:
+            async with unit_of_work(create_session_factory(engine)) as session:
+                return await create_key(
+                    session, role=role, organisation_id=organisation_id, organisation_name=organisation_name
+                )
+        finally:
+            await engine.dispose()
+
+    return issue
+
+
+async def fetch(platform: PlatformSettings, owner: str, query: str, *args: Any) -> list[asyncpg.Record]:
+    """Run a query in `owner`'s test database (for assertions on rows)."""
+    conn = await asyncpg.connect(asyncpg_dsn(platform.database_url_for(owner)))
+    try:
+        return list(await conn.fetch(query, *args))
+    finally:
+        await conn.close()
+
+
+async def execute(platform: PlatformSettings, owner: str, sql: str) -> None:
+    """Run SQL statements in `owner`'s test database (to stage a fault, say)."""
+    conn = await asyncpg.connect(asyncpg_dsn(platform.database_url_for(owner)))
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
