@@ -74,12 +74,19 @@ async def register_community(body: CommunityIn, request: Request) -> dict[str, A
     """Insert the community and its `community.registered` outbox row in one transaction."""
     community_id, now = uuid.uuid4(), datetime.now(UTC)
     payload = {
-        "community_id": str(community_id), "name": body.name, "kind": body.kind, "landsdeel": body.landsdeel,
-        "topsectors": body.topsectors, "owner_organisation_id": None, "registered_at": now.isoformat(),
+        "community_id": str(community_id),
+        "name": body.name,
+        "kind": body.kind,
+        "landsdeel": body.landsdeel,
+        "topsectors": body.topsectors,
+        "owner_organisation_id": None,
+        "registered_at": now.isoformat(),
     }
     async with request.app.state.pool.acquire() as conn, conn.transaction():
-        await conn.execute(INSERT_COMMUNITY, community_id, body.name, body.kind, body.landsdeel, body.topsectors,
-                           None, now)
-        await conn.execute(INSERT_OUTBOX, uuid.uuid4(), TOPIC, str(community_id), EVENT_TYPE, SOURCE, now,
-                           json.dumps(payload))
+        await conn.execute(
+            INSERT_COMMUNITY, community_id, body.name, body.kind, body.landsdeel, body.topsectors, None, now
+        )
+        await conn.execute(
+            INSERT_OUTBOX, uuid.uuid4(), TOPIC, str(community_id), EVENT_TYPE, SOURCE, now, json.dumps(payload)
+        )
     return {**payload, "version": 1, "created_at": now.isoformat(), "updated_at": now.isoformat()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import os
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -16,7 +17,7 @@ import httpx
 try:
     import psutil
 except ImportError:  # psutil is optional: without it the report leaves the CPU figures out
-    psutil = None
+    psutil = None  # type: ignore[assignment]
 
 KINDS = ("fieldlab", "skillslab", "living-lab", "centre-of-expertise", "civ", "lectoraat", "learning-community")
 LANDSDELEN = ("noord", "oost", "zuidoost", "zuidwest", "noordwest")
@@ -115,7 +116,8 @@ def percentiles(values: Iterable[float]) -> dict[str, float | int]:
         return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
     stats = {"mean": sum(ordered) / len(ordered), "p50": rank(0.5), "p95": rank(0.95), "p99": rank(0.99)}
-    return {"count": len(ordered), **{name: round(value, 1) for name, value in stats.items()}, "max": round(ordered[-1], 1)}
+    rounded = {name: round(value, 1) for name, value in stats.items()}
+    return {"count": len(ordered), **rounded, "max": round(ordered[-1], 1)}
 
 
 def community_bodies(count: int, seed: int = 7) -> list[bytes]:
@@ -181,58 +183,103 @@ async def _send(client: httpx.AsyncClient, path: str, body: bytes, headers: dict
         sample.error = f"HTTP {response.status_code}"
 
 
-class CpuMeter:
-    """CPU seconds used by named process trees between `start` and `stop`, plus the machine's busy share."""
+@dataclass
+class ServiceProcess:
+    """A uvicorn process serving one app on a port of its own."""
 
-    def __init__(self, roots: dict[str, int | None]) -> None:
-        self.roots = {name: pid for name, pid in roots.items() if pid is not None}
-        self._before: dict[str, dict[int, float]] = {}
-        self._machine_before: Any = None
-        self._started = 0.0
+    name: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log_path: Path
 
     @property
-    def available(self) -> bool:
-        """False when psutil is not installed."""
-        return psutil is not None
-
-    def start(self) -> None:
-        """Take the first reading."""
-        if psutil is None:
-            return
-        self._before = {name: _tree_cpu(pid) for name, pid in self.roots.items()}
-        self._machine_before = psutil.cpu_times()
-        self._started = time.perf_counter()
-
-    def stop(self) -> dict[str, float]:
-        """CPU seconds per name, `wall_seconds` and `machine_busy_percent` since `start`."""
-        if psutil is None or self._machine_before is None:
-            return {}
-        used = {}
-        for name, pid in self.roots.items():
-            after = _tree_cpu(pid)
-            before = self._before.get(name, {})
-            used[name] = round(sum(cpu - before.get(child, 0.0) for child, cpu in after.items()), 2)
-        machine_after = psutil.cpu_times()
-        idle = (machine_after.idle + machine_after.iowait) - (self._machine_before.idle + self._machine_before.iowait)
-        total = sum(machine_after) - sum(self._machine_before)
-        used["wall_seconds"] = round(time.perf_counter() - self._started, 2)
-        used["machine_busy_percent"] = round(100 * (1 - idle / total), 1) if total > 0 else 0.0
-        return used
+    def url(self) -> str:
+        """The base URL."""
+        return f"http://127.0.0.1:{self.port}"
 
 
-def _tree_cpu(pid: int) -> dict[int, float]:
-    """User plus system CPU seconds of a process and each of its descendants, by pid."""
-    assert psutil is not None
-    try:
-        root = psutil.Process(pid)
-        processes = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return {}
-    readings = {}
-    for process in processes:
-        try:
-            times = process.cpu_times()
-        except psutil.Error:
-            continue
-        readings[process.pid] = times.user + times.system
-    return readings
+def http_client(service: ServiceProcess) -> httpx.AsyncClient:
+    """A pooled client generous enough that the pool never throttles the schedule."""
+    limits = httpx.Limits(max_connections=512, max_keepalive_connections=512)
+    return httpx.AsyncClient(base_url=service.url, limits=limits, timeout=httpx.Timeout(10.0))
+
+
+def start_service(stack: ExitStack, name: str, app: str, env: dict[str, str], workdir: Path) -> ServiceProcess:
+    """Start `app` under uvicorn (uvloop, httptools) and register its stop on `stack`."""
+    port, log_path = free_port(), workdir / f"{name}.log"
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+    stack.callback(stop_process, process)
+    return ServiceProcess(name, port, process, log_path)
+
+
+async def wait_ready(service: ServiceProcess, path: str) -> None:
+    """Poll `path` until it answers 200; fail with the log's tail when the process dies or time runs out."""
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    async with httpx.AsyncClient(base_url=service.url, timeout=2.0) as client:
+        while time.monotonic() < deadline:
+            if service.process.poll() is not None:
+                break
+            try:
+                if (await client.get(path)).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.2)
+    tail = service.log_path.read_text(errors="replace")[-3000:]
+    raise RuntimeError(f"{service.name} did not become ready (exit code {service.process.poll()}):\n{tail}")
+
+
+def outbox_backlog(count: int, seed: int = 11) -> list[tuple[Any, ...]]:
+    """Outbox rows of realistic `community.registered` events; about a fifth share keys with others."""
+    rng = random.Random(seed)
+    hot_keys = [uuid.uuid4() for _ in range(max(1, count // 50))]
+    owner, now, rows = uuid.uuid4(), datetime.now(UTC), []
+    for index in range(count):
+        event = CommunityRegistered(
+            community_id=rng.choice(hot_keys) if rng.random() < SHARED_KEY_SHARE else uuid.uuid4(),
+            name=f"Learning community {index}",
+            kind=rng.choice(list(CommunityKind)),
+            landsdeel=rng.choice(list(Landsdeel)),
+            topsectors=rng.sample(list(Topsector), rng.randint(1, 3)),
+            owner_organisation_id=owner,
+            registered_at=now,
+        )
+        trace = {"traceparent": f"00-{rng.getrandbits(128):032x}-{rng.getrandbits(64):016x}-01"}
+        key = event.aggregate_id()
+        rows.append(
+            (
+                uuid.uuid4(),
+                event.topic,
+                key,
+                event.event_type,
+                event.source,
+                key,
+                now,
+                json.dumps(event.model_dump(mode="json")),
+                json.dumps(trace),
+            )
+        )
+    return rows
+
+
+def key_counts(rows: list[tuple[Any, ...]]) -> dict[str, int]:
+    """Events per message key."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row[2]] = counts.get(row[2], 0) + 1
+    return counts
