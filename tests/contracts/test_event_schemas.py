@@ -50,7 +50,9 @@ def test_compatibility_check_catches_breaking_changes() -> None:
     old = {"properties": {"a": {"type": "string"}, "b": {"type": "string"}}, "required": ["a"]}
     new = {"properties": {"a": {"type": "integer"}, "c": {"type": "string"}}, "required": ["a", "c"]}
     assert sorted(compatibility_breaks(old, new)) == [
-        "field 'a' changed type", "field 'b' was removed", "field 'c' became required",
+        "field 'a' changed type",
+        "field 'b' was removed",
+        "field 'c' became required",
     ]
 
 
@@ -58,6 +60,8 @@ def test_event_types_follow_the_naming_rule() -> None:
     """`nl.lcn.<service>.<aggregate>.<event>.v<N>` on topic `lcn.<service>.<aggregate>`, source `/lcn/<service>`."""
     for contract in CONTRACTS:
         parts = contract.event_type.split(".")
-        assert parts[:2] == ["nl", "lcn"] and parts[-1].startswith("v") and parts[-1][1:].isdigit()
+        assert parts[:2] == ["nl", "lcn"]
+        assert parts[-1].startswith("v")
+        assert parts[-1][1:].isdigit()
         assert contract.topic == f"lcn.{parts[2]}.{parts[3]}"
         assert contract.source == f"/lcn/{parts[2]}"

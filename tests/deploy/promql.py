@@ -12,23 +12,14 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROMETHEUS_CONFIG = REPO_ROOT / "deploy" / "prometheus" / "prometheus.yml"
 GRAFANA_DASHBOARDS = REPO_ROOT / "deploy" / "grafana" / "dashboards"
-GRAFANA_DATASOURCES = (
-    REPO_ROOT
-    / "deploy"
-    / "grafana"
-    / "provisioning"
-    / "datasources"
-    / "datasources.yaml"
-)
+GRAFANA_DATASOURCES = REPO_ROOT / "deploy" / "grafana" / "provisioning" / "datasources" / "datasources.yaml"
 
 AGGREGATIONS = frozenset(
     {"sum", "min", "max", "avg", "group", "stddev", "stdvar", "count", "count_values"}
     | {"bottomk", "topk", "quantile", "limitk", "limit_ratio"}
 )
 # Words that take a parenthesised list of label names rather than an expression.
-LABEL_LIST_KEYWORDS = frozenset(
-    {"by", "without", "on", "ignoring", "group_left", "group_right"}
-)
+LABEL_LIST_KEYWORDS = frozenset({"by", "without", "on", "ignoring", "group_left", "group_right"})
 KEYWORDS = LABEL_LIST_KEYWORDS | {
     "bool",
     "and",
@@ -63,9 +54,7 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
-_LABEL_VALUES = re.compile(
-    r"^\s*label_values\((?P<selector>.*),\s*[A-Za-z_]\w*\s*\)\s*$", re.DOTALL
-)
+_LABEL_VALUES = re.compile(r"^\s*label_values\((?P<selector>.*),\s*[A-Za-z_]\w*\s*\)\s*$", re.DOTALL)
 _QUERY_RESULT = re.compile(r"^\s*query_result\((?P<expr>.*)\)\s*$", re.DOTALL)
 
 
@@ -76,9 +65,7 @@ def tokens(expr: str) -> list[tuple[str, str]]:
     while position < len(expr):
         match = _TOKEN.match(expr, position)
         if match is None or match.lastgroup is None:
-            raise ValueError(
-                f"cannot tokenise PromQL at {position}: {expr[position : position + 20]!r}"
-            )
+            raise ValueError(f"cannot tokenise PromQL at {position}: {expr[position : position + 20]!r}")
         if match.lastgroup != "space":
             found.append((match.lastgroup, match.group()))
         position = match.end()
@@ -111,9 +98,7 @@ def metric_names(expr: str) -> set[str]:
         elif braces and kind == "ident" and text == "__name__":
             operator, value = items[index + 1], items[index + 2]
             if operator[1] != "=" or value[0] != "string":
-                raise ValueError(
-                    f"cannot resolve a __name__ {operator[1]} matcher to metric names: {expr!r}"
-                )
+                raise ValueError(f"cannot resolve a __name__ {operator[1]} matcher to metric names: {expr!r}")
             names.add(value[1][1:-1])
         elif braces or brackets or kind != "ident":
             pass  # label names, ranges, subqueries, strings, numbers, durations, Grafana variables
@@ -159,9 +144,7 @@ def dashboard_expressions() -> Iterator[tuple[str, str]]:
                         target["expr"],
                     )
         for variable in dashboard.get("templating", {}).get("list", []):
-            if variable.get("type") == "query" and (
-                expr := _variable_expression(variable.get("query", ""))
-            ):
+            if variable.get("type") == "query" and (expr := _variable_expression(variable.get("query", ""))):
                 yield f"{path.name}: ${variable['name']}", expr
 
 
@@ -187,9 +170,7 @@ def rule_expressions() -> Iterator[tuple[str, str]]:
 def datasource_expressions() -> Iterator[tuple[str, str]]:
     """Yield (where, PromQL) for the traces-to-metrics queries of the provisioned Tempo datasources."""
     for source in yaml.safe_load(GRAFANA_DATASOURCES.read_text())["datasources"]:
-        for query in (
-            source.get("jsonData", {}).get("tracesToMetrics", {}).get("queries", [])
-        ):
+        for query in source.get("jsonData", {}).get("tracesToMetrics", {}).get("queries", []):
             yield f"datasource {source['uid']}: {query['name']}", query["query"]
 
 

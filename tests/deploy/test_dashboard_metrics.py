@@ -10,8 +10,14 @@ from lcn_shared.settings import PlatformSettings
 from lcn_shared.testing.fixtures import run_service, service_config
 from tests.deploy.promql import dashboard_metric_names
 
-SUFFIXES = {"counter": ("_total", "_created"), "histogram": ("_bucket", "_sum", "_count", "_created"),
-            "summary": ("_sum", "_count", "_created"), "gauge": ("",), "info": ("_info",), "unknown": ("",)}
+SUFFIXES = {
+    "counter": ("_total", "_created"),
+    "histogram": ("_bucket", "_sum", "_count", "_created"),
+    "summary": ("_sum", "_count", "_created"),
+    "gauge": ("",),
+    "info": ("_info",),
+    "unknown": ("",),
+}
 
 
 def exported_series_names(exposition: str) -> set[str]:

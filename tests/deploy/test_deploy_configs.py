@@ -38,11 +38,7 @@ _SUMMARIES = ["http_request_size_bytes", "http_response_size_bytes"]
 # Every series a service exports: instrumentator defaults plus the platform's outbox/consumer metrics.
 EXPORTED_METRICS = frozenset(
     {"http_requests_total"}
-    | {
-        f"{name}_{suffix}"
-        for name in _HISTOGRAMS
-        for suffix in ("bucket", "sum", "count")
-    }
+    | {f"{name}_{suffix}" for name in _HISTOGRAMS for suffix in ("bucket", "sum", "count")}
     | {f"{name}{suffix}" for name in _SUMMARIES for suffix in ("", "_sum", "_count")}
     | {
         "lcn_outbox_backlog",
@@ -77,25 +73,20 @@ def test_dockerfile_builds_one_image_for_every_workspace_member() -> None:
     assert "pip install --no-cache-dir uv==0.13.9" in dockerfile
     assert "uv sync --frozen --no-dev" in dockerfile
     assert re.search(r"^USER (?!root|0\b)\S+", dockerfile, re.MULTILINE)
-    assert (
-        'ENTRYPOINT ["lcn"]' in dockerfile and 'CMD ["serve", "registry"]' in dockerfile
-    )
+    assert 'ENTRYPOINT ["lcn"]' in dockerfile
+    assert 'CMD ["serve", "registry"]' in dockerfile
     # The dependency layer is synced from the manifests alone, so each member's must be copied first.
     for manifest in [
         REPO_ROOT / "shared" / "pyproject.toml",
         *sorted(REPO_ROOT.glob("services/*/pyproject.toml")),
     ]:
         relative = manifest.relative_to(REPO_ROOT).as_posix()
-        assert f"COPY {relative} {relative}" in dockerfile, (
-            f"Dockerfile does not copy {relative}"
-        )
+        assert f"COPY {relative} {relative}" in dockerfile, f"Dockerfile does not copy {relative}"
 
 
 def test_dockerignore_keeps_local_state_out_of_the_image() -> None:
     lines = (REPO_ROOT / ".dockerignore").read_text().splitlines()
-    ignored = {
-        line.strip() for line in lines if line.strip() and not line.startswith("#")
-    }
+    ignored = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
     assert {".venv", ".lcn", ".git", "**/__pycache__"} <= ignored
     assert not {"shared", "services", "uv.lock", "pyproject.toml"} & ignored
 
@@ -107,10 +98,7 @@ def test_compose_file_matches_the_compose_specification() -> None:
     schema = json.loads(COMPOSE_SCHEMA.read_text())
     validator_class = jsonschema.validators.validator_for(schema)
     validator_class.check_schema(schema)
-    errors = [
-        f"{error.json_path}: {error.message}"
-        for error in validator_class(schema).iter_errors(compose())
-    ]
+    errors = [f"{error.json_path}: {error.message}" for error in validator_class(schema).iter_errors(compose())]
     assert errors == []
     assert "version" not in compose()
 
@@ -118,19 +106,13 @@ def test_compose_file_matches_the_compose_specification() -> None:
 def test_compose_dependencies_exist() -> None:
     services = compose()["services"]
     for name, service in services.items():
-        assert set(service.get("depends_on", {})) <= set(services), (
-            f"{name} depends on an unknown service"
-        )
+        assert set(service.get("depends_on", {})) <= set(services), f"{name} depends on an unknown service"
 
 
 def test_compose_bind_mounts_exist() -> None:
     for name, service in compose()["services"].items():
         for volume in service.get("volumes", []):
-            source = (
-                volume.split(":")[0]
-                if isinstance(volume, str)
-                else volume.get("source", "")
-            )
+            source = volume.split(":")[0] if isinstance(volume, str) else volume.get("source", "")
             if source.startswith("./"):
                 assert (REPO_ROOT / source).exists(), f"{name} mounts missing {source}"
 
@@ -146,7 +128,8 @@ def test_compose_images_are_pinned() -> None:
 def test_compose_runs_each_service_on_its_port(service: str, port: int) -> None:
     spec = compose()["services"][service]
     environment = spec["environment"]
-    assert spec["build"]["context"] == "." and spec["command"] == ["serve", service]
+    assert spec["build"]["context"] == "."
+    assert spec["command"] == ["serve", service]
     assert spec["ports"] == [f"{port}:{port}"]
     assert environment[f"LCN_{service.upper()}_PORT"] == str(port)
     assert environment["LCN_HEALTHCHECK_URL"] == f"http://127.0.0.1:{port}/health/ready"
@@ -154,9 +137,7 @@ def test_compose_runs_each_service_on_its_port(service: str, port: int) -> None:
     assert environment["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"
     assert environment["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel-collector:4318"
     assert environment["DATABASE_URL"].startswith("postgresql://")
-    assert spec["depends_on"]["migrate"] == {
-        "condition": "service_completed_successfully"
-    }
+    assert spec["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
     assert "LCN_HEALTHCHECK_URL" in " ".join(spec["healthcheck"]["test"])
 
 
@@ -180,41 +161,25 @@ def test_collector_pipelines_use_only_defined_components() -> None:
         assert pipeline["receivers"] and pipeline["exporters"], pipeline_name
         for section in ("receivers", "processors", "exporters"):
             undefined = set(pipeline.get(section, [])) - set(config.get(section) or {})
-            assert not undefined, (
-                f"pipeline {pipeline_name} uses undefined {section}: {undefined}"
-            )
-    assert set(config["service"].get("extensions", [])) <= set(
-        config.get("extensions") or {}
-    )
-    assert pipelines["traces"]["processors"][0] == "memory_limiter", (
-        "memory_limiter must run first"
-    )
+            assert not undefined, f"pipeline {pipeline_name} uses undefined {section}: {undefined}"
+    assert set(config["service"].get("extensions", [])) <= set(config.get("extensions") or {})
+    assert pipelines["traces"]["processors"][0] == "memory_limiter", "memory_limiter must run first"
 
 
 def test_collector_receives_otlp_and_exports_traces_to_tempo() -> None:
     config = load_yaml(COLLECTOR_CONFIG)
     protocols = config["receivers"]["otlp"]["protocols"]
-    assert protocols["grpc"]["endpoint"].endswith(":4317") and protocols["http"][
-        "endpoint"
-    ].endswith(":4318")
-    tempo = next(
-        spec
-        for name, spec in config["exporters"].items()
-        if name.split("/")[0] == "otlp"
-    )
-    assert tempo["endpoint"] == "tempo:4317" and tempo["tls"]["insecure"] is True
+    assert protocols["grpc"]["endpoint"].endswith(":4317")
+    assert protocols["http"]["endpoint"].endswith(":4318")
+    tempo = next(spec for name, spec in config["exporters"].items() if name.split("/")[0] == "otlp")
+    assert tempo["endpoint"] == "tempo:4317"
+    assert tempo["tls"]["insecure"] is True
 
 
 def test_collector_config_validates_with_otelcol() -> None:
-    binary = (
-        os.environ.get("OTELCOL_BIN")
-        or shutil.which("otelcol-contrib")
-        or shutil.which("otelcol")
-    )
+    binary = os.environ.get("OTELCOL_BIN") or shutil.which("otelcol-contrib") or shutil.which("otelcol")
     if not binary:
-        pytest.skip(
-            "no otelcol-contrib/otelcol on PATH and OTELCOL_BIN unset; structural check above applies"
-        )
+        pytest.skip("no otelcol-contrib/otelcol on PATH and OTELCOL_BIN unset; structural check above applies")
     result = subprocess.run(
         [binary, "validate", f"--config={COLLECTOR_CONFIG}"],
         capture_output=True,
@@ -226,17 +191,11 @@ def test_collector_config_validates_with_otelcol() -> None:
 
 def test_tempo_receives_otlp_from_other_containers_and_feeds_prometheus() -> None:
     tempo = load_yaml(DEPLOY / "tempo" / "tempo.yaml")
-    assert (
-        tempo["distributor"]["receivers"]["otlp"]["protocols"]["grpc"]["endpoint"]
-        == "0.0.0.0:4317"
-    )
+    assert tempo["distributor"]["receivers"]["otlp"]["protocols"]["grpc"]["endpoint"] == "0.0.0.0:4317"
     assert tempo["storage"]["trace"]["backend"] == "local"
     (remote_write,) = tempo["metrics_generator"]["storage"]["remote_write"]
     assert remote_write["url"] == "http://prometheus:9090/api/v1/write"
-    assert (
-        "--web.enable-remote-write-receiver"
-        in compose()["services"]["prometheus"]["command"]
-    )
+    assert "--web.enable-remote-write-receiver" in compose()["services"]["prometheus"]["command"]
 
 
 @pytest.mark.parametrize(
@@ -247,13 +206,9 @@ def test_tempo_receives_otlp_from_other_containers_and_feeds_prometheus() -> Non
         ("prometheus", "--config.file="),
     ],
 )
-def test_observability_containers_read_the_mounted_config(
-    service: str, flag: str
-) -> None:
+def test_observability_containers_read_the_mounted_config(service: str, flag: str) -> None:
     spec = compose()["services"][service]
-    (config_path,) = [
-        arg.removeprefix(flag) for arg in spec["command"] if arg.startswith(flag)
-    ]
+    (config_path,) = [arg.removeprefix(flag) for arg in spec["command"] if arg.startswith(flag)]
     assert config_path in {volume.split(":")[1] for volume in spec["volumes"]}
 
 
@@ -263,12 +218,8 @@ def test_observability_containers_read_the_mounted_config(
 def _promtool(*args: str) -> None:
     promtool = shutil.which("promtool")
     if not promtool:
-        pytest.skip(
-            "promtool not on PATH (Debian package `prometheus` ships it); structural checks apply"
-        )
-    result = subprocess.run(
-        [promtool, *args], capture_output=True, text=True, check=False
-    )
+        pytest.skip("promtool not on PATH (Debian package `prometheus` ships it); structural checks apply")
+    result = subprocess.run([promtool, *args], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -281,15 +232,11 @@ def test_promtool_check_rules() -> None:
 
 
 def test_prometheus_scrapes_each_service_on_its_port() -> None:
-    jobs = {
-        job["job_name"]: job for job in load_yaml(PROMETHEUS_CONFIG)["scrape_configs"]
-    }
+    jobs = {job["job_name"]: job for job in load_yaml(PROMETHEUS_CONFIG)["scrape_configs"]}
     assert "prometheus" in jobs
     for service, port in SERVICE_PORTS.items():
         job = jobs[service]
-        targets = [
-            target for group in job["static_configs"] for target in group["targets"]
-        ]
+        targets = [target for group in job["static_configs"] for target in group["targets"]]
         assert targets == [f"{service}:{port}"]
         assert job.get("metrics_path", "/metrics") == "/metrics"
 
@@ -323,14 +270,9 @@ def _provisioned_datasource_uids() -> set[str]:
 
 
 def test_datasources_provision_prometheus_and_tempo_with_links() -> None:
-    sources = {
-        source["uid"]: source
-        for source in load_yaml(GRAFANA_DATASOURCES)["datasources"]
-    }
-    assert (
-        sources["prometheus"]["type"] == "prometheus"
-        and sources["tempo"]["type"] == "tempo"
-    )
+    sources = {source["uid"]: source for source in load_yaml(GRAFANA_DATASOURCES)["datasources"]}
+    assert sources["prometheus"]["type"] == "prometheus"
+    assert sources["tempo"]["type"] == "tempo"
     tempo = sources["tempo"]["jsonData"]
     assert tempo["tracesToMetrics"]["datasourceUid"] == "prometheus"
     assert tempo["serviceMap"]["datasourceUid"] == "prometheus"
@@ -339,23 +281,18 @@ def test_datasources_provision_prometheus_and_tempo_with_links() -> None:
 def _datasource_uids(node: object) -> set[str]:
     """Collect every datasource uid referenced anywhere in a dashboard."""
     if isinstance(node, dict):
-        found = (
-            {node["datasource"]["uid"]}
-            if isinstance(node.get("datasource"), dict)
-            else set()
-        )
+        found = {node["datasource"]["uid"]} if isinstance(node.get("datasource"), dict) else set()
         return found.union(*(_datasource_uids(value) for value in node.values()))
     if isinstance(node, list):
         return set().union(*(_datasource_uids(item) for item in node))
     return set()
 
 
-@pytest.mark.parametrize(
-    "path", sorted(GRAFANA_DASHBOARDS.glob("*.json")), ids=lambda path: path.name
-)
+@pytest.mark.parametrize("path", sorted(GRAFANA_DASHBOARDS.glob("*.json")), ids=lambda path: path.name)
 def test_dashboard_is_valid_and_uses_provisioned_datasources(path: Path) -> None:
     dashboard = json.loads(path.read_text())
-    assert dashboard.get("uid") and dashboard.get("title")
+    assert dashboard.get("uid")
+    assert dashboard.get("title")
     assert dashboard["panels"], "dashboard has no panels"
     assert _datasource_uids(dashboard) <= _provisioned_datasource_uids()
     ids = [panel["id"] for panel in dashboard["panels"]]
@@ -366,19 +303,11 @@ def test_overview_dashboard_has_service_variable_and_traces() -> None:
     dashboard = json.loads((GRAFANA_DASHBOARDS / "lcn-overview.json").read_text())
     assert dashboard["title"] == "LCN platform overview"
     assert [variable["name"] for variable in dashboard["templating"]["list"]] == ["job"]
-    exprs = [
-        target["expr"]
-        for panel in dashboard["panels"]
-        for target in panel["targets"]
-        if "expr" in target
-    ]
-    assert exprs and all('job=~"$job"' in expr for expr in exprs), (
-        "every query filters by the service variable"
-    )
-    tempo_panels = [
-        panel for panel in dashboard["panels"] if panel["datasource"]["uid"] == "tempo"
-    ]
-    assert tempo_panels and tempo_panels[0]["targets"][0]["query"] == "{}"
+    exprs = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"] if "expr" in target]
+    assert exprs and all('job=~"$job"' in expr for expr in exprs), "every query filters by the service variable"
+    tempo_panels = [panel for panel in dashboard["panels"] if panel["datasource"]["uid"] == "tempo"]
+    assert tempo_panels
+    assert tempo_panels[0]["targets"][0]["query"] == "{}"
 
 
 def test_dashboards_and_rules_query_only_exported_metrics() -> None:
@@ -386,16 +315,9 @@ def test_dashboards_and_rules_query_only_exported_metrics() -> None:
 
 
 def test_dashboard_provider_reads_the_directory_compose_mounts() -> None:
-    provider_file = (
-        DEPLOY / "grafana" / "provisioning" / "dashboards" / "dashboards.yaml"
-    )
-    paths = {
-        provider["options"]["path"]
-        for provider in load_yaml(provider_file)["providers"]
-    }
-    mounts = {
-        volume.split(":")[1] for volume in compose()["services"]["grafana"]["volumes"]
-    }
+    provider_file = DEPLOY / "grafana" / "provisioning" / "dashboards" / "dashboards.yaml"
+    paths = {provider["options"]["path"] for provider in load_yaml(provider_file)["providers"]}
+    mounts = {volume.split(":")[1] for volume in compose()["services"]["grafana"]["volumes"]}
     assert paths <= mounts
 
 
@@ -407,12 +329,7 @@ def _k8s_documents() -> list[dict]:
     assert sorted(kustomization["resources"]) == sorted(
         path.name for path in K8S.glob("*.yaml") if path.name != "kustomization.yaml"
     )
-    return [
-        doc
-        for name in kustomization["resources"]
-        for doc in yaml.safe_load_all((K8S / name).read_text())
-        if doc
-    ]
+    return [doc for name in kustomization["resources"] for doc in yaml.safe_load_all((K8S / name).read_text()) if doc]
 
 
 def test_k8s_manifests_are_well_formed() -> None:
@@ -430,31 +347,20 @@ def test_k8s_manifests_are_well_formed() -> None:
 
 
 @pytest.mark.parametrize(("service", "port"), SERVICE_PORTS.items())
-def test_k8s_runs_each_service_with_probes_and_standby_replica(
-    service: str, port: int
-) -> None:
-    documents = {
-        (doc["kind"], doc["metadata"]["name"]): doc for doc in _k8s_documents()
-    }
+def test_k8s_runs_each_service_with_probes_and_standby_replica(service: str, port: int) -> None:
+    documents = {(doc["kind"], doc["metadata"]["name"]): doc for doc in _k8s_documents()}
     deployment, svc = (
         documents[("Deployment", service)],
         documents[("Service", service)],
     )
-    assert deployment["spec"]["replicas"] >= 2, (
-        "a second replica keeps a relay on standby"
-    )
+    assert deployment["spec"]["replicas"] >= 2, "a second replica keeps a relay on standby"
     template = deployment["spec"]["template"]
-    assert (
-        deployment["spec"]["selector"]["matchLabels"].items()
-        <= template["metadata"]["labels"].items()
-    )
+    assert deployment["spec"]["selector"]["matchLabels"].items() <= template["metadata"]["labels"].items()
     assert svc["spec"]["selector"].items() <= template["metadata"]["labels"].items()
     (container,) = template["spec"]["containers"]
     assert container["args"] == ["serve", service]
-    assert (
-        container["ports"][0]["containerPort"] == port
-        and svc["spec"]["ports"][0]["port"] == port
-    )
+    assert container["ports"][0]["containerPort"] == port
+    assert svc["spec"]["ports"][0]["port"] == port
     assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready"
     assert container["livenessProbe"]["httpGet"]["path"] == "/health/live"
     env = {item["name"]: item["value"] for item in container["env"]}

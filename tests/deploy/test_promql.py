@@ -36,9 +36,7 @@ from .promql import dashboard_metric_names, metric_names, tokens
         ("vector(1) + time()", set()),
     ],
 )
-def test_metric_names_keeps_only_selected_metrics(
-    expr: str, expected: set[str]
-) -> None:
+def test_metric_names_keeps_only_selected_metrics(expr: str, expected: set[str]) -> None:
     assert metric_names(expr) == expected
 
 

@@ -19,14 +19,21 @@ def create_community(**changes: Any) -> dict[str, Any]:
 
 async def post_community(client: httpx.AsyncClient, key: str, **changes: Any) -> httpx.Response:
     """POST a community to the registry with a key."""
-    return await client.post("/v1/communities", json=create_community(**changes), headers={"Authorization": f"Bearer {key}"})
+    return await client.post(
+        "/v1/communities", json=create_community(**changes), headers={"Authorization": f"Bearer {key}"}
+    )
 
 
-async def read_topic(platform: PlatformSettings, topic: str, *, expected: int, timeout_ms: int = 10_000) -> list[ConsumerRecord[bytes, bytes]]:
+async def read_topic(
+    platform: PlatformSettings, topic: str, *, expected: int, timeout_ms: int = 10_000
+) -> list[ConsumerRecord[bytes, bytes]]:
     """Read a topic from the start until `expected` records arrived (or the timeout passed)."""
     consumer = AIOKafkaConsumer(
-        platform.topic(topic), bootstrap_servers=platform.kafka_bootstrap_servers,
-        auto_offset_reset="earliest", enable_auto_commit=False, group_id=None,
+        platform.topic(topic),
+        bootstrap_servers=platform.kafka_bootstrap_servers,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
     )
     await consumer.start()
     records: list[ConsumerRecord[bytes, bytes]] = []

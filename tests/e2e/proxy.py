@@ -37,7 +37,8 @@ class SwitchableProxy:
             return
         self._writers |= {client_writer, upstream_writer}
         await asyncio.gather(
-            self._pipe(client_reader, upstream_writer), self._pipe(upstream_reader, client_writer),
+            self._pipe(client_reader, upstream_writer),
+            self._pipe(upstream_reader, client_writer),
             return_exceptions=True,
         )
 

@@ -58,4 +58,5 @@ async def test_kafka_record_carries_cloudevents_binary_headers(platform: Platfor
     assert uuid.UUID(headers["ce_id"])
     assert headers["traceparent"].startswith("00-")
     assert record.key == community_id.encode()
-    assert record.value is not None and b'"community_id"' in record.value
+    assert record.value is not None
+    assert b'"community_id"' in record.value

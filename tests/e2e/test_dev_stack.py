@@ -54,8 +54,13 @@ def test_dev_stack_ready_in_60s_propagates_in_2s_and_stops_cleanly(tmp_path: Pat
     env |= {"LCN_STATE_DIR": str(tmp_path), "LCN_KAFKA_PORT": str(free_port()), "LCN_POSTGRES_PORT": str(free_port())}
     env |= {f"LCN_{name.upper()}_PORT": str(free_port()) for name in SERVICES}
     started = time.monotonic()
-    dev = subprocess.Popen([sys.executable, "-m", "lcn_shared.cli", "dev"], env=env, start_new_session=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    dev = subprocess.Popen(
+        [sys.executable, "-m", "lcn_shared.cli", "dev"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         stack = None
         while time.monotonic() - started < 60:
@@ -72,8 +77,12 @@ def test_dev_stack_ready_in_60s_propagates_in_2s_and_stops_cleanly(tmp_path: Pat
         assert {"admin", "coordinator", "conference_team"} <= credentials.keys()
         partner = credentials["partners"][0]
 
-        status, community = http("POST", stack["services"]["registry"] + "/v1/communities", key=partner["key"],
-                                 body={"name": "TechnoHUB", "kind": "learning-community", "landsdeel": "noordwest"})
+        status, community = http(
+            "POST",
+            stack["services"]["registry"] + "/v1/communities",
+            key=partner["key"],
+            body={"name": "TechnoHUB", "kind": "learning-community", "landsdeel": "noordwest"},
+        )
         posted = time.monotonic()
         assert status == 201
         assert community["owner_organisation_id"] == partner["organisation_id"]

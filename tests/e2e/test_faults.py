@@ -59,7 +59,8 @@ async def test_broker_down_post_succeeds_and_event_arrives_once_back(proxied_pla
         community_id = created.json()["community_id"]
         await asyncio.sleep(2)
         pending = await fetch(platform, "registry", "SELECT sent_at, attempts FROM outbox_message")
-        assert len(pending) == 1 and pending[0]["sent_at"] is None
+        assert len(pending) == 1
+        assert pending[0]["sent_at"] is None
         assert not await monitor_has(monitor, community_id)
 
         await proxy.up()
@@ -105,10 +106,17 @@ CREATE TRIGGER reject_poison BEFORE INSERT ON community FOR EACH ROW EXECUTE FUN
 
 async def run_lcn(platform: PlatformSettings, *args: str) -> str:
     """Run the `lcn` CLI as an operator would, against the test's broker and topics."""
-    env = dict(os.environ, KAFKA_BOOTSTRAP_SERVERS=platform.kafka_bootstrap_servers, LCN_TOPIC_PREFIX=platform.topic_prefix)
+    env = dict(
+        os.environ, KAFKA_BOOTSTRAP_SERVERS=platform.kafka_bootstrap_servers, LCN_TOPIC_PREFIX=platform.topic_prefix
+    )
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "lcn_shared.cli", *args, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        sys.executable,
+        "-m",
+        "lcn_shared.cli",
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     output, _ = await proc.communicate()
     assert proc.returncode == 0, output.decode()
@@ -151,47 +159,62 @@ async def test_relay_killed_mid_batch_loses_nothing_and_applies_once(platform: P
     key = await api_key(Role.COORDINATOR)
     total = 1500
     env = dict(
-        os.environ, DATABASE_URL=platform.database_url, KAFKA_BOOTSTRAP_SERVERS=platform.kafka_bootstrap_servers,
-        LCN_DATABASE_PREFIX=platform.database_prefix, LCN_TOPIC_PREFIX=platform.topic_prefix,
-        LCN_KAFKA_PARTITIONS="2", LCN_REGISTRY_RELAY_BATCH_SIZE="50", LCN_REGISTRY_RELAY_ENABLED="false",
+        os.environ,
+        DATABASE_URL=platform.database_url,
+        KAFKA_BOOTSTRAP_SERVERS=platform.kafka_bootstrap_servers,
+        LCN_DATABASE_PREFIX=platform.database_prefix,
+        LCN_TOPIC_PREFIX=platform.topic_prefix,
+        LCN_KAFKA_PARTITIONS="2",
+        LCN_REGISTRY_RELAY_BATCH_SIZE="50",
+        LCN_REGISTRY_RELAY_ENABLED="false",
     )
     port = free_port()
     command = [sys.executable, "-m", "lcn_shared.cli", "serve", "registry", "--port", str(port)]
-    writer = await asyncio.create_subprocess_exec(*command, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    writer = await asyncio.create_subprocess_exec(
+        *command, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
+    )
     try:
         import httpx
 
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as registry:
             await wait_until(lambda: _ready(registry), timeout=30, what="registry without relay")
             for batch in range(total // 50):
-                responses = await asyncio.gather(*(
-                    post_community(registry, key, name=f"Fieldlab {batch}-{i}") for i in range(50)
-                ))
+                responses = await asyncio.gather(
+                    *(post_community(registry, key, name=f"Fieldlab {batch}-{i}") for i in range(50))
+                )
                 assert all(r.status_code == 201 for r in responses)
     finally:
         writer.send_signal(signal.SIGTERM)
         await writer.wait()
 
     env["LCN_REGISTRY_RELAY_ENABLED"] = "true"
-    relay = await asyncio.create_subprocess_exec(*command, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    relay = await asyncio.create_subprocess_exec(
+        *command, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
+    )
     sent_query = "SELECT count(*) AS n FROM outbox_message WHERE sent_at IS NOT NULL"
     await wait_until(lambda: _count_at_least(platform, sent_query, 200), timeout=30, what="the relay to start draining")
     relay.send_signal(signal.SIGKILL)
     await relay.wait()
     assert (await fetch(platform, "registry", sent_query))[0]["n"] < total  # killed mid-way
 
-    relay = await asyncio.create_subprocess_exec(*command, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    relay = await asyncio.create_subprocess_exec(
+        *command, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
+    )
     try:
         async with run_service(create_monitor, service_config(platform, "monitor")):
             count = "SELECT count(*) AS n FROM community"
-            await wait_until(lambda: _count_at_least(platform, count, total, owner="monitor"), timeout=90, what="all events")
+            await wait_until(
+                lambda: _count_at_least(platform, count, total, owner="monitor"), timeout=90, what="all events"
+            )
             await asyncio.sleep(1)  # let any redelivered duplicates arrive too
     finally:
         relay.send_signal(signal.SIGTERM)
         await relay.wait()
     assert (await fetch(platform, "monitor", "SELECT count(*) AS n FROM community"))[0]["n"] == total
     assert (await fetch(platform, "monitor", "SELECT count(*) AS n FROM inbox_message"))[0]["n"] == total
-    assert (await fetch(platform, "registry", "SELECT count(*) AS n FROM outbox_message WHERE sent_at IS NULL"))[0]["n"] == 0
+    assert (await fetch(platform, "registry", "SELECT count(*) AS n FROM outbox_message WHERE sent_at IS NULL"))[0][
+        "n"
+    ] == 0
 
 
 async def _ready(client) -> bool:  # type: ignore[no-untyped-def]

@@ -16,7 +16,9 @@ SPAN_KIND_SERVER, SPAN_KIND_PRODUCER, SPAN_KIND_CONSUMER = 2, 4, 5
 
 
 async def test_one_trace_runs_from_registry_http_call_to_monitor_consumer(
-    platform: PlatformSettings, api_key, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    platform: PlatformSettings,
+    api_key,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     """HTTP span (registry) -> publish span (relay) -> process span (monitor): one trace id, exported over OTLP."""
     key = await api_key(Role.COORDINATOR)
@@ -34,8 +36,11 @@ async def test_one_trace_runs_from_registry_http_call_to_monitor_consumer(
 
             await wait_until(projected, timeout=15, what="the community in the monitor")
         # Leaving the services shut their tracer providers down, which flushes the exporters.
-    http_spans = [s for s in receiver.spans if s.service == "lcn-registry" and s.kind == SPAN_KIND_SERVER
-                  and s.name.startswith("POST /v1/communities")]
+    http_spans = [
+        s
+        for s in receiver.spans
+        if s.service == "lcn-registry" and s.kind == SPAN_KIND_SERVER and s.name.startswith("POST /v1/communities")
+    ]
     consumer_spans = [s for s in receiver.spans if s.service == "lcn-monitor" and s.kind == SPAN_KIND_CONSUMER]
     publish_spans = [s for s in receiver.spans if s.service == "lcn-registry" and s.kind == SPAN_KIND_PRODUCER]
     assert len(http_spans) == 1, receiver.spans

@@ -74,21 +74,23 @@ def create_service_app(definition: ServiceDefinition, config: ServiceConfig | No
         consumer.attach(runtime)
     for contract in definition.publishes:
         broker.publisher(
-            config.platform.topic(contract.topic), title=contract.event_type, description=contract.summary,
+            config.platform.topic(contract.topic),
+            title=contract.event_type,
+            description=contract.summary,
             schema=contract,
         )
 
     app = FastAPI(
-        title=definition.title, description=definition.description, version=definition.version,
+        title=definition.title,
+        description=definition.description,
+        version=definition.version,
         lifespan=_lifespan(definition, runtime),
     )
     app.state.runtime = runtime
     app.state.metrics = runtime.metrics
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=config.service.max_body_bytes)
-    Instrumentator(
-        registry=runtime.metrics.registry, excluded_handlers=["/metrics", "/health/.*"]
-    ).instrument(app)
+    Instrumentator(registry=runtime.metrics.registry, excluded_handlers=["/metrics", "/health/.*"]).instrument(app)
     FastAPIInstrumentor.instrument_app(app, tracer_provider=tracer_provider, excluded_urls=OPERATIONAL_PATHS)
     app.include_router(health.router)
     for router in definition.routers:
@@ -105,8 +107,11 @@ def _add_asyncapi_route(app: FastAPI, definition: ServiceDefinition, broker: Kaf
     async def asyncapi() -> dict[str, Any]:
         if not document:
             spec = AsyncAPI(
-                broker, title=definition.title, version=definition.version,
-                description=definition.description, schema_version="3.0.0",
+                broker,
+                title=definition.title,
+                version=definition.version,
+                description=definition.description,
+                schema_version="3.0.0",
             )
             document.update(spec.to_specification().to_jsonable())
         return document
@@ -119,11 +124,13 @@ def _lifespan(definition: ServiceDefinition, runtime: ServiceRuntime):  # type: 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         config = runtime.config
         configure_logging(definition.name)
-        engine = create_engine(config.database_url, pool_size=config.service.db_pool_size,
-                               application_name=f"lcn-{definition.name}")
+        engine = create_engine(
+            config.database_url, pool_size=config.service.db_pool_size, application_name=f"lcn-{definition.name}"
+        )
         instrument_engine(engine, runtime.tracer_provider)
-        identity_engine = create_engine(config.platform.database_url_for(IDENTITY), pool_size=2,
-                                        application_name=f"lcn-{definition.name}-auth")
+        identity_engine = create_engine(
+            config.platform.database_url_for(IDENTITY), pool_size=2, application_name=f"lcn-{definition.name}-auth"
+        )
         runtime.engine, runtime.session_factory = engine, create_session_factory(engine)
         app.state.engine, app.state.session_factory = engine, runtime.session_factory
         app.state.authenticator = Authenticator(
@@ -133,8 +140,12 @@ def _lifespan(definition: ServiceDefinition, runtime: ServiceRuntime):  # type: 
         tasks.append(asyncio.create_task(_collect_metrics(runtime), name="metrics"))
         if config.service.relay_enabled:
             runtime.relay = OutboxRelay(
-                service=definition.name, dsn=asyncpg_dsn(config.database_url), platform=config.platform,
-                settings=config.service, metrics=runtime.metrics, tracer_provider=runtime.tracer_provider,
+                service=definition.name,
+                dsn=asyncpg_dsn(config.database_url),
+                platform=config.platform,
+                settings=config.service,
+                metrics=runtime.metrics,
+                tracer_provider=runtime.tracer_provider,
             )
             tasks.append(asyncio.create_task(runtime.relay.run(), name="relay"))
         try:
@@ -184,10 +195,14 @@ async def _refresh_outbox_gauges(runtime: ServiceRuntime) -> None:
     """Count unsent outbox rows and the age of the oldest."""
     assert runtime.engine is not None
     async with runtime.engine.connect() as conn:
-        row = (await conn.execute(text(
-            "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
-            "FROM outbox_message WHERE sent_at IS NULL"
-        ))).one()
+        row = (
+            await conn.execute(
+                text(
+                    "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
+                    "FROM outbox_message WHERE sent_at IS NULL"
+                )
+            )
+        ).one()
     runtime.metrics.outbox_backlog.set(row[0])
     runtime.metrics.outbox_oldest_age.set(float(row[1]))
 

@@ -29,6 +29,7 @@ def table_registry() -> registry:
     """A mapper registry with its own metadata: each service's tables stay apart from the others'."""
     return registry(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 
+
 SessionFactory = async_sessionmaker[AsyncSession]
 
 

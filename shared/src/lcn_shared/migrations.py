@@ -107,7 +107,9 @@ def create_messaging_tables() -> None:
     )
     op.create_index("ix_outbox_message_pending", "outbox_message", ["seq"], postgresql_where=sa.text("sent_at IS NULL"))
     op.create_index(
-        "ix_outbox_message_pending_key", "outbox_message", ["topic", "message_key", "seq"],
+        "ix_outbox_message_pending_key",
+        "outbox_message",
+        ["topic", "message_key", "seq"],
         postgresql_where=sa.text("sent_at IS NULL"),
     )
     op.create_index(

@@ -91,8 +91,12 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         return problem_response(
-            422, "validation-error", "Request validation failed",
-            "The request body or parameters are invalid.", request, errors=_validation_errors(exc),
+            422,
+            "validation-error",
+            "Request validation failed",
+            "The request body or parameters are invalid.",
+            request,
+            errors=_validation_errors(exc),
         )
 
     @app.exception_handler(StarletteHTTPException)

@@ -76,10 +76,16 @@ async def create_key(
     if (role is Role.PARTNER) != (organisation_id is not None):
         raise ValueError("a partner key needs an organisation, and only a partner key has one")
     key_id, key = generate_key()
-    session.add(ApiKey(
-        key_id=key_id, key_hash=digest(key), role=role, organisation_id=organisation_id,
-        organisation_name=organisation_name, label=label,
-    ))
+    session.add(
+        ApiKey(
+            key_id=key_id,
+            key_hash=digest(key),
+            role=role,
+            organisation_id=organisation_id,
+            organisation_name=organisation_name,
+            label=label,
+        )
+    )
     await session.flush()
     return key
 
@@ -93,6 +99,8 @@ async def find_principal(session: AsyncSession, key: str) -> Principal | None:
     if row is None or row.revoked_at is not None or not hmac.compare_digest(row.key_hash, digest(key)):
         return None
     return Principal(
-        key_id=row.key_id, role=Role(row.role), organisation_id=row.organisation_id,
+        key_id=row.key_id,
+        role=Role(row.role),
+        organisation_id=row.organisation_id,
         organisation_name=row.organisation_name,
     )

@@ -22,8 +22,8 @@ def _load(topic: str | None) -> list[dlq.DeadLetter]:
     platform = PlatformSettings()
 
     async def load() -> list[dlq.DeadLetter]:
-        topics = [topic] if topic else await dlq.dead_letter_topics(
-            platform.kafka_bootstrap_servers, platform.topic_prefix
+        topics = (
+            [topic] if topic else await dlq.dead_letter_topics(platform.kafka_bootstrap_servers, platform.topic_prefix)
         )
         return await dlq.read_dead_letters(platform.kafka_bootstrap_servers, topics)
 
@@ -37,8 +37,12 @@ def list_letters(topic: TopicOption = None) -> None:
     for letter in _load(topic):
         h = letter.headers
         table.add_row(
-            letter.dead_letter_id, letter.event_id, h.get("ce_type", ""), h.get("lcn-dlq-consumer", ""),
-            h.get("lcn-dlq-attempts", ""), f"{h.get('lcn-dlq-error-type', '')}: {h.get('lcn-dlq-error', '')[:80]}",
+            letter.dead_letter_id,
+            letter.event_id,
+            h.get("ce_type", ""),
+            h.get("lcn-dlq-consumer", ""),
+            h.get("lcn-dlq-attempts", ""),
+            f"{h.get('lcn-dlq-error-type', '')}: {h.get('lcn-dlq-error', '')[:80]}",
             h.get("lcn-dlq-failed-at", ""),
         )
     console.print(table)

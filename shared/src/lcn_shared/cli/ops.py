@@ -36,8 +36,13 @@ def serve(
     _check_service(service)
     settings = load_config(service).service
     uvicorn.run(
-        f"lcn_{service}.main:create_app", factory=True, host=host or settings.host, port=port or settings.port,
-        log_config=None, access_log=False, timeout_graceful_shutdown=10,
+        f"lcn_{service}.main:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=10,
     )
 
 

@@ -90,7 +90,9 @@ class EventConsumer:
                     runtime.config.service.consumer_retry_base_seconds * 2 ** (attempt - 1),
                     runtime.config.service.consumer_retry_max_seconds,
                 )
-                log.warning("%s failed on %s (attempt %d), retrying in %.2fs: %s", self.name, envelope.id, attempt, delay, exc)
+                log.warning(
+                    "%s failed on %s (attempt %d), retrying in %.2fs: %s", self.name, envelope.id, attempt, delay, exc
+                )
                 await asyncio.sleep(delay)
                 continue
             runtime.metrics.consumer_messages.labels(self.name, outcome).inc()
@@ -118,19 +120,29 @@ class EventConsumer:
         headers = {
             name: value for name, value in header_text(record.headers).items() if not name.startswith(DLQ_HEADER_PREFIX)
         }
-        headers.update({
-            "lcn-dlq-error": str(error)[:4000],
-            "lcn-dlq-error-type": type(error).__name__,
-            "lcn-dlq-stacktrace": "".join(traceback.format_exception(error))[-4000:],
-            "lcn-dlq-consumer": self.name,
-            "lcn-dlq-original-topic": record.topic,
-            "lcn-dlq-original-partition": str(record.partition),
-            "lcn-dlq-original-offset": str(record.offset),
-            "lcn-dlq-attempts": str(attempts),
-            "lcn-dlq-failed-at": datetime.now(UTC).isoformat(),
-        })
+        headers.update(
+            {
+                "lcn-dlq-error": str(error)[:4000],
+                "lcn-dlq-error-type": type(error).__name__,
+                "lcn-dlq-stacktrace": "".join(traceback.format_exception(error))[-4000:],
+                "lcn-dlq-consumer": self.name,
+                "lcn-dlq-original-topic": record.topic,
+                "lcn-dlq-original-partition": str(record.partition),
+                "lcn-dlq-original-offset": str(record.offset),
+                "lcn-dlq-attempts": str(attempts),
+                "lcn-dlq-failed-at": datetime.now(UTC).isoformat(),
+            }
+        )
         dlq_topic = record.topic + DLQ_SUFFIX
         await runtime.broker.publish(record.value or b"", topic=dlq_topic, key=record.key, headers=headers)
         runtime.metrics.dlq_messages.labels(dlq_topic).inc()
         runtime.metrics.consumer_messages.labels(self.name, "dead_lettered").inc()
-        log.error("%s dead-lettered %s:%d@%d after %d attempt(s): %s", self.name, record.topic, record.partition, record.offset, attempts, error)
+        log.error(
+            "%s dead-lettered %s:%d@%d after %d attempt(s): %s",
+            self.name,
+            record.topic,
+            record.partition,
+            record.offset,
+            attempts,
+            error,
+        )

@@ -33,7 +33,9 @@ class DeadLetter:
 
     def original_headers(self) -> list[tuple[str, bytes]]:
         """The headers the event had before it was dead-lettered."""
-        return [(name, value.encode()) for name, value in self.headers.items() if not name.startswith(DLQ_HEADER_PREFIX)]
+        return [
+            (name, value.encode()) for name, value in self.headers.items() if not name.startswith(DLQ_HEADER_PREFIX)
+        ]
 
 
 async def dead_letter_topics(bootstrap_servers: str, topic_prefix: str = "") -> list[str]:
@@ -64,7 +66,7 @@ async def read_dead_letters(bootstrap_servers: str, topics: list[str]) -> list[D
         remaining = {tp for tp in partitions if end[tp] > 0}
         while remaining:
             batches = await consumer.getmany(*remaining, timeout_ms=1000)
-            for tp, records in batches.items():
+            for _tp, records in batches.items():
                 letters += [
                     DeadLetter(r.topic, r.partition, r.offset, r.key, r.value or b"", header_text(r.headers))
                     for r in records
@@ -82,7 +84,9 @@ async def redrive(bootstrap_servers: str, letters: list[DeadLetter]) -> int:
     try:
         for letter in letters:
             original = letter.headers.get("lcn-dlq-original-topic") or letter.topic.removesuffix(DLQ_SUFFIX)
-            await producer.send_and_wait(original, value=letter.value, key=letter.key, headers=letter.original_headers())
+            await producer.send_and_wait(
+                original, value=letter.value, key=letter.key, headers=letter.original_headers()
+            )
     finally:
         await producer.stop()
     return len(letters)

@@ -97,7 +97,9 @@ class OutboxRelay:
 
     async def _lead(self) -> None:
         """Take the advisory lock (or stand by), then drain whenever woken."""
-        conn: asyncpg.Connection[Any] = await asyncpg.connect(self.dsn, server_settings={"application_name": f"lcn-{self.service}-relay"})
+        conn: asyncpg.Connection[Any] = await asyncpg.connect(
+            self.dsn, server_settings={"application_name": f"lcn-{self.service}-relay"}
+        )
         try:
             while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK_KEY):
                 await asyncio.sleep(self.settings.relay_standby_seconds)
@@ -183,18 +185,27 @@ class OutboxRelay:
             topic = self.platform.topic(row["topic"])
             parent = propagate.extract(json.loads(row["trace_context"]))
             span = self.tracer.start_span(
-                f"{topic} publish", context=parent, kind=SpanKind.PRODUCER,
+                f"{topic} publish",
+                context=parent,
+                kind=SpanKind.PRODUCER,
                 attributes={
-                    "messaging.system": "kafka", "messaging.operation.type": "publish",
-                    "messaging.destination.name": topic, "messaging.message.id": str(row["event_id"]),
-                    "messaging.kafka.message.key": row["message_key"], "cloudevents.event_type": row["event_type"],
+                    "messaging.system": "kafka",
+                    "messaging.operation.type": "publish",
+                    "messaging.destination.name": topic,
+                    "messaging.message.id": str(row["event_id"]),
+                    "messaging.kafka.message.key": row["message_key"],
+                    "cloudevents.event_type": row["event_type"],
                 },
             )
             trace_headers: dict[str, str] = {}
             propagate.inject(trace_headers, context=set_span_in_context(span))
             headers, value = to_kafka(
-                event_id=str(row["event_id"]), source=row["source"], event_type=row["event_type"],
-                subject=row["subject"], time=row["occurred_at"], data=json.loads(row["payload"]),
+                event_id=str(row["event_id"]),
+                source=row["source"],
+                event_type=row["event_type"],
+                subject=row["subject"],
+                time=row["occurred_at"],
+                data=json.loads(row["payload"]),
                 trace_headers=trace_headers,
             )
             spans.append(span)

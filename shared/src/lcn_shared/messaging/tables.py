@@ -25,7 +25,9 @@ class OutboxMessage(SQLModel, table=True):
     )
 
     event_id: UUID = Field(primary_key=True)
-    seq: int | None = Field(default=None, sa_column=Column(BigInteger, Identity(always=True), nullable=False, unique=True))
+    seq: int | None = Field(
+        default=None, sa_column=Column(BigInteger, Identity(always=True), nullable=False, unique=True)
+    )
     topic: str = Field(sa_column=Column(Text, nullable=False))
     message_key: str = Field(sa_column=Column(Text, nullable=False))
     event_type: str = Field(sa_column=Column(Text, nullable=False))

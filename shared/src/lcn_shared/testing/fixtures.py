@@ -25,9 +25,15 @@ TEMPLATE_PREFIX = "lcn_tpl_"
 OWNERS = (IDENTITY, *SERVICES)
 # Fast retries and polls keep the fault tests short; the logic is the production logic.
 TEST_SERVICE_SETTINGS: dict[str, Any] = {
-    "relay_poll_seconds": 0.2, "relay_backoff_base_seconds": 0.1, "relay_backoff_max_seconds": 1.0,
-    "relay_standby_seconds": 0.2, "relay_request_timeout_seconds": 3.0, "consumer_max_retries": 2,
-    "consumer_retry_base_seconds": 0.05, "consumer_retry_max_seconds": 0.2, "metrics_interval_seconds": 0.5,
+    "relay_poll_seconds": 0.2,
+    "relay_backoff_base_seconds": 0.1,
+    "relay_backoff_max_seconds": 1.0,
+    "relay_standby_seconds": 0.2,
+    "relay_request_timeout_seconds": 3.0,
+    "consumer_max_retries": 2,
+    "consumer_retry_base_seconds": 0.05,
+    "consumer_retry_max_seconds": 0.2,
+    "metrics_interval_seconds": 0.5,
 }
 
 
@@ -36,7 +42,8 @@ def infrastructure() -> Iterator[Infrastructure]:
     """PostgreSQL and Kafka for the whole session, with every database migrated once as a template."""
     with session_infrastructure() as infra:
         template = PlatformSettings(
-            DATABASE_URL=infra.database_url, KAFKA_BOOTSTRAP_SERVERS=infra.kafka_bootstrap_servers,
+            DATABASE_URL=infra.database_url,
+            KAFKA_BOOTSTRAP_SERVERS=infra.kafka_bootstrap_servers,
             LCN_DATABASE_PREFIX=TEMPLATE_PREFIX,
         )
         for owner in OWNERS:
@@ -49,8 +56,11 @@ async def platform(infrastructure: Infrastructure) -> AsyncIterator[PlatformSett
     """Platform settings of one test: its own databases (cloned from the templates) and topic prefix."""
     tag = uuid.uuid4().hex[:10]
     settings = PlatformSettings(
-        DATABASE_URL=infrastructure.database_url, KAFKA_BOOTSTRAP_SERVERS=infrastructure.kafka_bootstrap_servers,
-        LCN_DATABASE_PREFIX=f"t{tag}_", LCN_TOPIC_PREFIX=f"t{tag}.", LCN_KAFKA_PARTITIONS=2,
+        DATABASE_URL=infrastructure.database_url,
+        KAFKA_BOOTSTRAP_SERVERS=infrastructure.kafka_bootstrap_servers,
+        LCN_DATABASE_PREFIX=f"t{tag}_",
+        LCN_TOPIC_PREFIX=f"t{tag}.",
+        LCN_KAFKA_PARTITIONS=2,
     )
     for owner in OWNERS:
         await ensure_database(settings, settings.database_name(owner), template=TEMPLATE_PREFIX + owner)
@@ -65,7 +75,9 @@ async def platform(infrastructure: Infrastructure) -> AsyncIterator[PlatformSett
 
 def service_config(platform: PlatformSettings, name: str, **overrides: Any) -> ServiceConfig:
     """A service's configuration for tests: the test's platform plus fast retries."""
-    return ServiceConfig(name=name, platform=platform, service=ServiceSettings(**{**TEST_SERVICE_SETTINGS, **overrides}))
+    return ServiceConfig(
+        name=name, platform=platform, service=ServiceSettings(**{**TEST_SERVICE_SETTINGS, **overrides})
+    )
 
 
 @asynccontextmanager

@@ -51,9 +51,7 @@ def session_infrastructure() -> Iterator[Infrastructure]:
             stop()
 
 
-def _containers(
-    stops: list[Callable[[], None]], database_url: str | None, bootstrap: str | None
-) -> tuple[str, str]:
+def _containers(stops: list[Callable[[], None]], database_url: str | None, bootstrap: str | None) -> tuple[str, str]:
     """Apache Kafka and PostgreSQL from testcontainers, for machines with Docker."""
     from testcontainers.kafka import KafkaContainer
     from testcontainers.postgres import PostgresContainer

@@ -15,16 +15,19 @@ from lcn_shared.problems import NotFound
 
 async def project_registered(session: AsyncSession, event: CommunityRegistered, envelope: Envelope) -> None:
     """A registered community enters the read model (once, whatever the deliveries)."""
-    await repository.insert_if_absent(session, {
-        "community_id": event.community_id,
-        "name": event.name,
-        "kind": event.kind.value,
-        "landsdeel": event.landsdeel.value,
-        "topsectors": [topsector.value for topsector in event.topsectors],
-        "owner_organisation_id": event.owner_organisation_id,
-        "registered_at": event.registered_at,
-        "last_event_id": envelope.id,
-    })
+    await repository.insert_if_absent(
+        session,
+        {
+            "community_id": event.community_id,
+            "name": event.name,
+            "kind": event.kind.value,
+            "landsdeel": event.landsdeel.value,
+            "topsectors": [topsector.value for topsector in event.topsectors],
+            "owner_organisation_id": event.owner_organisation_id,
+            "registered_at": event.registered_at,
+            "last_event_id": envelope.id,
+        },
+    )
 
 
 async def get_community(session: AsyncSession, *, community_id: UUID) -> CommunityView:

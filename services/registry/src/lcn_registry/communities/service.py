@@ -33,8 +33,13 @@ async def register_community(session: AsyncSession, *, data: CommunityCreate, pr
     add_event(
         session,
         CommunityRegistered(
-            community_id=community.community_id, name=data.name, kind=data.kind, landsdeel=data.landsdeel,
-            topsectors=data.topsectors, owner_organisation_id=community.owner_organisation_id, registered_at=now,
+            community_id=community.community_id,
+            name=data.name,
+            kind=data.kind,
+            landsdeel=data.landsdeel,
+            topsectors=data.topsectors,
+            owner_organisation_id=community.owner_organisation_id,
+            registered_at=now,
         ),
         occurred_at=now,
     )
