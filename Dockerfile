@@ -30,4 +30,4 @@ ENV PATH="/app/.venv/bin:${PATH}"
 USER 10001:10001
 
 ENTRYPOINT ["lcn"]
-CMD ["serve", "registry"]
+CMD ["serve", "registry", "--host", "0.0.0.0"]

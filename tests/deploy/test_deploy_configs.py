@@ -74,7 +74,7 @@ def test_dockerfile_builds_one_image_for_every_workspace_member() -> None:
     assert "uv sync --frozen --no-dev" in dockerfile
     assert re.search(r"^USER (?!root|0\b)\S+", dockerfile, re.MULTILINE)
     assert 'ENTRYPOINT ["lcn"]' in dockerfile
-    assert 'CMD ["serve", "registry"]' in dockerfile
+    assert 'CMD ["serve", "registry", "--host", "0.0.0.0"]' in dockerfile
     # The dependency layer is synced from the manifests alone, so each member's must be copied first.
     for manifest in [
         REPO_ROOT / "shared" / "pyproject.toml",
@@ -129,7 +129,8 @@ def test_compose_runs_each_service_on_its_port(service: str, port: int) -> None:
     spec = compose()["services"][service]
     environment = spec["environment"]
     assert spec["build"]["context"] == "."
-    assert spec["command"] == ["serve", service]
+    # Other containers reach the service only if it binds every interface (the default is loopback).
+    assert spec["command"] == ["serve", service, "--host", "0.0.0.0"]
     assert spec["ports"] == [f"{port}:{port}"]
     assert environment[f"LCN_{service.upper()}_PORT"] == str(port)
     assert environment["LCN_HEALTHCHECK_URL"] == f"http://127.0.0.1:{port}/health/ready"
@@ -358,7 +359,7 @@ def test_k8s_runs_each_service_with_probes_and_standby_replica(service: str, por
     assert deployment["spec"]["selector"]["matchLabels"].items() <= template["metadata"]["labels"].items()
     assert svc["spec"]["selector"].items() <= template["metadata"]["labels"].items()
     (container,) = template["spec"]["containers"]
-    assert container["args"] == ["serve", service]
+    assert container["args"] == ["serve", service, "--host", "0.0.0.0"]
     assert container["ports"][0]["containerPort"] == port
     assert svc["spec"]["ports"][0]["port"] == port
     assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready"
