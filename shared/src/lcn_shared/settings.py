@@ -71,6 +71,7 @@ class ServiceSettings(BaseSettings):
     relay_backoff_max_seconds: float = 30.0
     relay_request_timeout_seconds: float = 15.0
     relay_standby_seconds: float = 2.0
+    consumer_batch_size: int = 500
     consumer_max_retries: int = 4
     consumer_retry_base_seconds: float = 0.2
     consumer_retry_max_seconds: float = 5.0

@@ -13,6 +13,8 @@ from typing import Any, Literal
 from aiokafka import ConsumerRecord
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
+from opentelemetry import propagate
+from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -26,6 +28,8 @@ log = logging.getLogger(__name__)
 
 DLQ_SUFFIX = ".dlq"
 DLQ_HEADER_PREFIX = "lcn-dlq-"
+# How long a poll waits for records; short, because an idle batch loop also sleeps this long.
+BATCH_WAIT_MS = 20
 Outcome = Literal["processed", "duplicate", "ignored"]
 Apply = Callable[[AsyncSession, Any, Envelope], Awaitable[None]]
 
@@ -58,26 +62,49 @@ class EventConsumer:
             group_id=runtime.config.platform.consumer_group(runtime.service),
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.NACK_ON_ERROR,
+            batch=True,
+            max_records=runtime.config.service.consumer_batch_size,
+            batch_timeout_ms=BATCH_WAIT_MS,
             title=f"{self.name}:{self.topic}",
             description=self.description or None,
         )
 
         @subscriber
-        async def on_message(message: KafkaMessage) -> None:
-            await self.process(message.raw_message, runtime)  # type: ignore[arg-type]
+        async def on_batch(message: KafkaMessage) -> None:
+            await self.process_batch(message.raw_message, runtime)  # type: ignore[arg-type]
 
-    async def process(self, record: ConsumerRecord[bytes, bytes], runtime: ServiceRuntime) -> None:
-        """Apply one record exactly once in effect, or dead-letter it; raise only if the DLQ is unreachable."""
-        try:
-            envelope = from_kafka(record.headers, record.value)
-        except EnvelopeError as exc:
-            await self._dead_letter(record, exc, attempts=1, runtime=runtime)
+    async def process_batch(self, records: Sequence[ConsumerRecord[bytes, bytes]], runtime: ServiceRuntime) -> None:
+        """Apply a poll's records in one transaction (one fsync, one offset commit); if any record fails,
+        roll back and apply them one by one, so only the failing record is retried or dead-lettered."""
+        parsed: list[tuple[ConsumerRecord[bytes, bytes], Envelope]] = []
+        for record in records:
+            try:
+                parsed.append((record, from_kafka(record.headers, record.value)))
+            except EnvelopeError as exc:
+                await self._dead_letter(record, exc, attempts=1, runtime=runtime)
+        if not parsed:
             return
+        try:
+            async with unit_of_work(runtime.sessions()) as session:
+                outcomes = [await self._apply_traced(session, record, envelope, runtime) for record, envelope in parsed]
+        except Exception as exc:
+            log.info("%s: a batch of %d failed (%s); applying one by one", self.name, len(parsed), exc)
+            for record, envelope in parsed:
+                await self.process_one(record, envelope, runtime)
+            return
+        for outcome in outcomes:
+            self._count(outcome, runtime)
+
+    async def process_one(
+        self, record: ConsumerRecord[bytes, bytes], envelope: Envelope, runtime: ServiceRuntime
+    ) -> None:
+        """Apply one record with bounded retries and backoff, then dead-letter it."""
         attempt = 0
         while True:
             attempt += 1
             try:
-                outcome = await self._apply_once(envelope, runtime)
+                async with unit_of_work(runtime.sessions()) as session:
+                    outcome = await self._apply_traced(session, record, envelope, runtime)
             except ValidationError as exc:  # the same input fails the same way: no point retrying
                 await self._dead_letter(record, exc, attempts=attempt, runtime=runtime)
                 return
@@ -91,26 +118,50 @@ class EventConsumer:
                     runtime.config.service.consumer_retry_max_seconds,
                 )
                 log.warning(
-                    "%s failed on %s (attempt %d), retrying in %.2fs: %s", self.name, envelope.id, attempt, delay, exc
+                    "%s failed on %s (attempt %d), retry in %.2fs: %s", self.name, envelope.id, attempt, delay, exc
                 )
                 await asyncio.sleep(delay)
                 continue
-            runtime.metrics.consumer_messages.labels(self.name, outcome).inc()
-            if outcome == "duplicate":
-                runtime.metrics.inbox_duplicates.labels(self.name).inc()
+            self._count(outcome, runtime)
             return
 
-    async def _apply_once(self, envelope: Envelope, runtime: ServiceRuntime) -> Outcome:
-        """One attempt in one transaction: inbox claim plus the handler's effect."""
-        async with unit_of_work(runtime.sessions()) as session:
-            claimed = await first_delivery(session, consumer=self.name, event_id=envelope.id, event_type=envelope.type)
-            if not claimed:
-                return "duplicate"
-            handler = self._by_type.get(envelope.type)
-            if handler is None:  # a type this consumer does not need; recorded so it is skipped next time
-                return "ignored"
-            payload = handler.contract.model_validate(envelope.data)
-            await handler.apply(session, payload, envelope)
+    def _count(self, outcome: Outcome, runtime: ServiceRuntime) -> None:
+        """Record one applied record's outcome."""
+        runtime.metrics.consumer_messages.labels(self.name, outcome).inc()
+        if outcome == "duplicate":
+            runtime.metrics.inbox_duplicates.labels(self.name).inc()
+
+    async def _apply_traced(
+        self, session: AsyncSession, record: ConsumerRecord[bytes, bytes], envelope: Envelope, runtime: ServiceRuntime
+    ) -> Outcome:
+        """Apply one record in a CONSUMER span that continues the producer's trace (one trace per event)."""
+        tracer = runtime.tracer_provider.get_tracer("lcn.consumer")
+        parent = propagate.extract(header_text(record.headers))
+        attributes = {
+            "messaging.system": "kafka",
+            "messaging.operation.type": "process",
+            "messaging.destination.name": record.topic,
+            "messaging.consumer.group.name": self.name,
+            "messaging.message.id": envelope.id,
+            "messaging.kafka.offset": record.offset,
+            "messaging.destination.partition.id": str(record.partition),
+            "cloudevents.event_type": envelope.type,
+        }
+        with tracer.start_as_current_span(
+            f"{record.topic} process", context=parent, kind=SpanKind.CONSUMER, attributes=attributes
+        ):
+            return await self._apply(session, envelope)
+
+    async def _apply(self, session: AsyncSession, envelope: Envelope) -> Outcome:
+        """Inbox claim plus the handler's effect, inside the caller's transaction."""
+        claimed = await first_delivery(session, consumer=self.name, event_id=envelope.id, event_type=envelope.type)
+        if not claimed:
+            return "duplicate"
+        handler = self._by_type.get(envelope.type)
+        if handler is None:  # a type this consumer does not need; recorded so it is skipped next time
+            return "ignored"
+        payload = handler.contract.model_validate(envelope.data)
+        await handler.apply(session, payload, envelope)
         return "processed"
 
     async def _dead_letter(

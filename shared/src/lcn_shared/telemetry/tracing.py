@@ -10,6 +10,7 @@ from opentelemetry.metrics import NoOpMeterProvider
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 log = logging.getLogger(__name__)
@@ -41,8 +42,12 @@ def create_tracer_provider(service: str) -> TracerProvider:
     attributes = {"service.namespace": "lcn"}
     if not _env("OTEL_SERVICE_NAME"):
         attributes["service.name"] = f"lcn-{service}"
-    provider = TracerProvider(resource=Resource.create(attributes))
     exporter = otlp_exporter_from_env()
+    if exporter is None and not _env("OTEL_TRACES_SAMPLER"):
+        # Nobody collects the spans: don't record them. Trace context is still created and propagated,
+        # so logs keep their trace ids and a downstream service that does export sees one trace.
+        return TracerProvider(resource=Resource.create(attributes), sampler=ALWAYS_OFF)
+    provider = TracerProvider(resource=Resource.create(attributes))  # sampler from OTEL_TRACES_SAMPLER
     if exporter is not None:
         provider.add_span_processor(BatchSpanProcessor(exporter))
         log.info("exporting traces of %s over OTLP", service)
