@@ -90,8 +90,14 @@ def create_service_app(definition: ServiceDefinition, config: ServiceConfig | No
     app.state.metrics = runtime.metrics
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=config.service.max_body_bytes)
-    Instrumentator(registry=runtime.metrics.registry, excluded_handlers=["/metrics", "/health/.*"]).instrument(app)
-    FastAPIInstrumentor.instrument_app(app, tracer_provider=tracer_provider, excluded_urls=OPERATIONAL_PATHS)
+    registry = runtime.metrics.registry
+    # Only the request counter and latency histogram: the size summaries cost CPU on every request.
+    Instrumentator(registry=registry, excluded_handlers=["/metrics", "/health/.*"]).add(
+        metrics.requests(registry=registry), metrics.latency(registry=registry, should_include_status=False)
+    ).instrument(app)
+    FastAPIInstrumentor.instrument_app(
+        app, tracer_provider=tracer_provider, excluded_urls=OPERATIONAL_PATHS, exclude_spans=["receive", "send"]
+    )
     app.include_router(health.router)
     for router in definition.routers:
         app.include_router(router, prefix="/v1")
