@@ -38,8 +38,12 @@ def create_engine(url: URL, *, pool_size: int = 10, application_name: str = "lcn
     return create_async_engine(
         url,
         pool_size=pool_size,
-        max_overflow=pool_size,
-        pool_pre_ping=True,
+        # No overflow: connections opened past the pool are closed on return, and the churn costs
+        # PostgreSQL more than waiting briefly for a pooled one.
+        max_overflow=0,
+        # Recycle instead of pinging on every checkout (a ping is three round trips per request);
+        # a connection broken meanwhile fails its request once and is discarded by the pool.
+        pool_recycle=1800,
         connect_args={"server_settings": {"application_name": application_name}},
     )
 

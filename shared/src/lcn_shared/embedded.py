@@ -33,7 +33,7 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Run in the child: ask the kernel to end it when the parent dies (no orphans)."""
     libc = ctypes.CDLL("libc.so.6", use_errno=True)
     libc.prctl(PDEATHSIG, signal.SIGTERM)
@@ -105,7 +105,7 @@ class EmbeddedPostgres:
             args += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                args, stdout=log, stderr=subprocess.STDOUT, user=user, preexec_fn=_die_with_parent
+                args, stdout=log, stderr=subprocess.STDOUT, user=user, preexec_fn=die_with_parent
             )
         _wait_for_port(self.port, self.process, "PostgreSQL", self.log_path, timeout)
         self._wait_ready(timeout)
@@ -181,7 +181,7 @@ class EmbeddedKafka:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                args, stdout=log, stderr=subprocess.STDOUT, env=env, preexec_fn=_die_with_parent
+                args, stdout=log, stderr=subprocess.STDOUT, env=env, preexec_fn=die_with_parent
             )
         _wait_for_port(self.port, self.process, "Tansu broker", self.log_path, timeout)
 

@@ -61,17 +61,20 @@ class ServiceSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 0
     database_url: str | None = None  # a full override of the derived per-service URL
-    db_pool_size: int = 10
+    db_pool_size: int = 20
     max_body_bytes: int = 1_048_576
     auth_cache_seconds: float = 30.0
     relay_enabled: bool = True
     relay_batch_size: int = 1000
     relay_poll_seconds: float = 1.0
+    relay_linger_seconds: float = 0.005
     relay_backoff_base_seconds: float = 0.5
     relay_backoff_max_seconds: float = 30.0
     relay_request_timeout_seconds: float = 15.0
     relay_standby_seconds: float = 2.0
     consumer_batch_size: int = 500
+    # Tansu answers a waiting fetch only when the wait ends, so a short wait keeps delivery fast.
+    consumer_fetch_wait_ms: int = 50
     consumer_max_retries: int = 4
     consumer_retry_base_seconds: float = 0.2
     consumer_retry_max_seconds: float = 5.0

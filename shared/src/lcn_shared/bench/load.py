@@ -1,29 +1,47 @@
-"""The open-loop load generator, latency statistics and CPU accounting of the benchmark's processes."""
+"""What the benchmark puts on the system: open-loop HTTP load, an outbox backlog, and the service processes."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import math
-import os
 import random
+import subprocess
+import sys
 import time
+import uuid
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import httptools
 import httpx
 
-try:
-    import psutil
-except ImportError:  # psutil is optional: without it the report leaves the CPU figures out
-    psutil = None  # type: ignore[assignment]
+from lcn_shared.contracts import CommunityRegistered
+from lcn_shared.contracts.vocabulary import CommunityKind, Landsdeel, Topsector
+from lcn_shared.embedded import die_with_parent, free_port, stop_process
 
 KINDS = ("fieldlab", "skillslab", "living-lab", "centre-of-expertise", "civ", "lectoraat", "learning-community")
 LANDSDELEN = ("noord", "oost", "zuidoost", "zuidwest", "noordwest")
 TOPSECTORS = ("energie", "htsm", "lsh", "chemie", "dutch-digital-delta", "agri-food", "water-maritiem", "logistiek")
 PLACES = ("Groningen", "Enschede", "Eindhoven", "Middelburg", "Haarlem", "Zwolle", "Delft", "Venlo", "Leeuwarden")
 REQUEST_TIMEOUT_SECONDS = 10.0
+READY_TIMEOUT_SECONDS = 90.0
+SHARED_KEY_SHARE = 0.2  # share of backlog events whose key (community) also has other events
+OUTBOX_COLUMNS = (
+    "event_id",
+    "topic",
+    "message_key",
+    "event_type",
+    "source",
+    "subject",
+    "occurred_at",
+    "payload",
+    "trace_context",
+)
 
 
 @dataclass(frozen=True)
@@ -135,8 +153,129 @@ def community_bodies(count: int, seed: int = 7) -> list[bytes]:
     return bodies
 
 
+class _Connection(asyncio.Protocol):
+    """One keep-alive HTTP/1.1 connection carrying one request at a time, parsed by httptools."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.parser = httptools.HttpResponseParser(self)
+        self.waiter: asyncio.Future[tuple[int, bytes]] | None = None
+        self.body: list[bytes] = []
+        self.reusable = True
+        self.answered = False  # whether any response byte arrived for the current request
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Keep the transport."""
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        """Feed the parser; a malformed response fails the waiting request."""
+        self.answered = True
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError as exc:
+            self._fail(exc)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """Fail the waiting request, if any."""
+        self.reusable = False
+        self._fail(exc or ConnectionResetError("connection closed"))
+
+    def on_body(self, body: bytes) -> None:
+        """httptools callback: a chunk of the body."""
+        self.body.append(body)
+
+    def on_message_complete(self) -> None:
+        """httptools callback: the response is complete."""
+        self.reusable = self.parser.should_keep_alive()
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result((self.parser.get_status_code(), b"".join(self.body)))
+
+    def _fail(self, exc: BaseException) -> None:
+        """Hand the error to the waiting request and drop the connection."""
+        self.reusable = False
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(exc)
+
+    async def exchange(self, request: bytes) -> tuple[int, bytes]:
+        """Send one complete request and wait for its response."""
+        if self.transport is None or self.transport.is_closing():
+            raise ConnectionResetError("connection closed")
+        self.waiter, self.body, self.answered = asyncio.get_running_loop().create_future(), [], False
+        self.transport.write(request)
+        return await self.waiter
+
+
+class LoadClient:
+    """A minimal HTTP/1.1 keep-alive pool for the load generator.
+
+    httpx costs about 1.5 ms of CPU per request here, and its pool's bookkeeping grows with queued requests
+    times connections, so on a saturated 2-core machine the generator itself became the bottleneck.
+    """
+
+    def __init__(self, host: str, port: int, *, max_connections: int = 1024) -> None:
+        self.host, self.port = host, port
+        self.idle: list[_Connection] = []
+        self.slots = asyncio.Semaphore(max_connections)
+
+    def encode(self, path: str, body: bytes, headers: dict[str, str]) -> bytes:
+        """A complete POST request with a JSON body, encoded once before the run."""
+        lines = [f"POST {path} HTTP/1.1", f"host: {self.host}:{self.port}", "content-type: application/json"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        lines.append(f"content-length: {len(body)}")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+    async def send(self, request: bytes) -> tuple[int, bytes]:
+        """Send an encoded request on an idle connection (or a new one); return status and body."""
+        async with self.slots:
+            pooled = self._idle_connection()
+            if pooled is not None:
+                try:
+                    return await self._exchange(pooled, request)
+                except ConnectionError:
+                    # The server closed the idle connection (keep-alive timeout) as we wrote; it never saw the
+                    # request, so one retry on a fresh connection is safe, as in any pooling HTTP client.
+                    if pooled.answered:
+                        raise
+            return await self._exchange(await self._connect(), request)
+
+    async def _exchange(self, connection: _Connection, request: bytes) -> tuple[int, bytes]:
+        """One request on `connection`, which goes back to the pool only if it can carry another."""
+        try:
+            async with asyncio.timeout(REQUEST_TIMEOUT_SECONDS):
+                return await connection.exchange(request)
+        except BaseException:
+            connection.reusable = False
+            raise
+        finally:
+            if connection.reusable:
+                self.idle.append(connection)
+            elif connection.transport is not None:
+                connection.transport.close()
+
+    def _idle_connection(self) -> _Connection | None:
+        """The most recently used idle connection the server has not closed meanwhile (keep-alive timeout)."""
+        while self.idle:
+            connection = self.idle.pop()
+            if connection.reusable and connection.transport is not None and not connection.transport.is_closing():
+                return connection
+        return None
+
+    async def _connect(self) -> _Connection:
+        """Open a new connection."""
+        _, connection = await asyncio.get_running_loop().create_connection(_Connection, self.host, self.port)
+        return connection
+
+    def close(self) -> None:
+        """Close the idle connections."""
+        for connection in self.idle:
+            if connection.transport is not None:
+                connection.transport.close()
+        self.idle.clear()
+
+
 async def run_open_loop(
-    client: httpx.AsyncClient,
+    client: LoadClient,
     path: str,
     bodies: list[bytes],
     headers: dict[str, str],
@@ -145,8 +284,8 @@ async def run_open_loop(
 ) -> LoadResult:
     """Send `bodies` on the profile's fixed schedule, never waiting for responses before the next departure."""
     result = LoadResult(profile)
+    requests = [client.encode(path, body, headers) for body in bodies]
     interval = 1.0 / profile.rate_per_second
-    headers = {"content-type": "application/json", **headers}
     tasks = []
     start = time.perf_counter() + 0.01
     report_every = max(1, int(profile.rate_per_second / 4))
@@ -157,7 +296,7 @@ async def run_open_loop(
             await asyncio.sleep(delay)
         sample.lag = max(0.0, time.perf_counter() - sample.due)
         result.samples.append(sample)
-        tasks.append(asyncio.create_task(_send(client, path, bodies[index % len(bodies)], headers, sample)))
+        tasks.append(asyncio.create_task(_send(client, requests[index % len(requests)], sample)))
         if on_progress is not None and index % report_every == 0:
             on_progress(index + 1)
     await asyncio.gather(*tasks)
@@ -166,21 +305,21 @@ async def run_open_loop(
     return result
 
 
-async def _send(client: httpx.AsyncClient, path: str, body: bytes, headers: dict[str, str], sample: Sample) -> None:
-    """POST one body and record the outcome in `sample`."""
+async def _send(client: LoadClient, request: bytes, sample: Sample) -> None:
+    """Send one request and record the outcome in `sample`."""
     try:
-        response = await client.post(path, content=body, headers=headers)
-    except httpx.HTTPError as exc:
+        status, body = await client.send(request)
+    except (OSError, TimeoutError, httptools.HttpParserError) as exc:
         sample.latency = time.perf_counter() - sample.due
         sample.error = type(exc).__name__
         return
     sample.latency = time.perf_counter() - sample.due
     sample.completed_at = time.time()
-    sample.status = response.status_code
-    if response.is_success:
-        sample.community_id = response.json().get("community_id")
+    sample.status = status
+    if 200 <= status < 300:
+        sample.community_id = json.loads(body).get("community_id")
     if sample.community_id is None:
-        sample.error = f"HTTP {response.status_code}"
+        sample.error = f"HTTP {status}"
 
 
 @dataclass
@@ -198,10 +337,9 @@ class ServiceProcess:
         return f"http://127.0.0.1:{self.port}"
 
 
-def http_client(service: ServiceProcess) -> httpx.AsyncClient:
-    """A pooled client generous enough that the pool never throttles the schedule."""
-    limits = httpx.Limits(max_connections=512, max_keepalive_connections=512)
-    return httpx.AsyncClient(base_url=service.url, limits=limits, timeout=httpx.Timeout(10.0))
+def load_client(service: ServiceProcess) -> LoadClient:
+    """The load generator's client for a service."""
+    return LoadClient("127.0.0.1", service.port)
 
 
 def start_service(stack: ExitStack, name: str, app: str, env: dict[str, str], workdir: Path) -> ServiceProcess:
@@ -222,7 +360,7 @@ def start_service(stack: ExitStack, name: str, app: str, env: dict[str, str], wo
         "warning",
     ]
     with log_path.open("ab") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
     stack.callback(stop_process, process)
     return ServiceProcess(name, port, process, log_path)
 

@@ -7,13 +7,9 @@ under unique prefixes) and stops again; the numbers go to a Markdown report and 
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import random
 import secrets
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -31,13 +27,26 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from lcn_shared.auth.keys import Role, create_key
-from lcn_shared.bench.load import CpuMeter, LoadProfile, LoadResult, community_bodies, percentiles, run_open_loop
-from lcn_shared.bench.report import machine_info, print_summary, write_report
-from lcn_shared.contracts import CommunityRegistered
+from lcn_shared.bench.load import (
+    OUTBOX_COLUMNS,
+    READY_TIMEOUT_SECONDS,
+    SHARED_KEY_SHARE,
+    LoadProfile,
+    LoadResult,
+    ServiceProcess,
+    community_bodies,
+    key_counts,
+    load_client,
+    outbox_backlog,
+    percentiles,
+    run_open_loop,
+    start_service,
+    wait_ready,
+)
+from lcn_shared.bench.report import CpuMeter, machine_info, print_summary, write_report
 from lcn_shared.contracts.registry import COMMUNITY_TOPIC
-from lcn_shared.contracts.vocabulary import CommunityKind, Landsdeel, Topsector
 from lcn_shared.db import create_engine, create_session_factory, unit_of_work
-from lcn_shared.embedded import EmbeddedKafka, EmbeddedPostgres, _die_with_parent, free_port, stop_process
+from lcn_shared.embedded import EmbeddedKafka, EmbeddedPostgres, free_port
 from lcn_shared.messaging.relay import OutboxRelay
 from lcn_shared.messaging.topics import ensure_topics
 from lcn_shared.migrations import migrate
@@ -48,24 +57,11 @@ from lcn_shared.telemetry.tracing import create_tracer_provider
 try:
     import uvloop
 except ImportError:  # the benchmark still runs on the default loop, only its generator is slower
-    uvloop = None
+    uvloop = None  # type: ignore[assignment]
 
 T = TypeVar("T")
 WARMUP_SECONDS = 3.0
-SHARED_KEY_SHARE = 0.2  # share of backlog events whose key (community) also has other events
-READY_TIMEOUT_SECONDS = 90.0
 CATCH_UP_STALL_SECONDS = 15.0
-OUTBOX_COLUMNS = (
-    "event_id",
-    "topic",
-    "message_key",
-    "event_type",
-    "source",
-    "subject",
-    "occurred_at",
-    "payload",
-    "trace_context",
-)
 PROJECTED_AT = """
 SELECT community_id::text, extract(epoch FROM projected_at)::float8 FROM community
 WHERE community_id = ANY($1::uuid[])
@@ -130,7 +126,7 @@ def run_pipeline_benchmark(
             "warmup_seconds": WARMUP_SECONDS,
             "shared_key_share": SHARED_KEY_SHARE,
             "event_loop": "uvloop" if uvloop else "asyncio",
-            "http_client": f"httpx {httpx.__version__}",
+            "http_client": "keep-alive HTTP/1.1 pool on asyncio + httptools (LoadClient)",
             "relay_batch_size": load_config("registry").service.relay_batch_size,
             "kafka_partitions": infra.platform.kafka_partitions,
         },
@@ -162,7 +158,7 @@ def _infrastructure(workdir: Path, console: Console) -> Iterator[Infrastructure]
             stack.callback(postgres.stop)
             console.log("starting embedded PostgreSQL (durable: fsync and synchronous_commit on)")
             postgres.start()
-            database_url, pids["postgres"] = postgres.url, postgres.process and postgres.process.pid
+            database_url, pids["postgres"] = postgres.url, postgres.process.pid if postgres.process else None
             description["postgres"] = "embedded"
         if bootstrap:
             description["broker"] = "external Kafka-protocol broker (KAFKA_BOOTSTRAP_SERVERS)"
@@ -171,7 +167,7 @@ def _infrastructure(workdir: Path, console: Console) -> Iterator[Infrastructure]
             stack.callback(kafka.stop)
             console.log("starting embedded Tansu broker")
             kafka.start()
-            bootstrap, pids["broker"] = kafka.bootstrap_servers, kafka.process and kafka.process.pid
+            bootstrap, pids["broker"] = kafka.bootstrap_servers, kafka.process.pid if kafka.process else None
             description["broker"] = "embedded Tansu (Kafka protocol, memory storage)"
         platform = PlatformSettings(
             database_url=database_url,
@@ -259,7 +255,7 @@ async def _measure_drain(infra: Infrastructure, backlog_events: int, bar: Progre
         started = time.perf_counter()
         await conn.copy_records_to_table("outbox_message", records=rows, columns=OUTBOX_COLUMNS)
         insert_seconds = time.perf_counter() - started
-        producer = await relay._start_producer()  # the relay's own producer settings, as in production
+        producer = await relay.start_producer()  # the relay's own producer settings, as in production
         try:
             drained, batches, seconds = await _drain(relay, conn, producer, lambda n: bar.update(task, completed=n))
         finally:
@@ -301,7 +297,7 @@ async def _read_topic(bootstrap: str, topic: str, rows: list[tuple[Any, ...]]) -
     for row in rows:
         expected.setdefault(row[2], []).append(str(row[0]))
     observed: dict[str, list[str]] = {}
-    wanted, seen = {str(row[0]) for row in rows}, set()
+    wanted, seen = {str(row[0]) for row in rows}, set[str]()
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest")
     await consumer.start()
     try:
@@ -331,29 +327,29 @@ async def _measure_propagation(
         await asyncio.gather(wait_ready(registry, "/health/ready"), wait_ready(monitor, "/health/ready"))
         monitor_db = await asyncpg.connect(infra.dsn("monitor"))
         try:
-            async with http_client(registry) as client:
-                await _prime(client, key, monitor_db)
-                meter = CpuMeter({**infra.pids, "registry": registry.process.pid, "monitor": monitor.process.pid})
-                meter.start()
-                load = await _load(client, bodies, {"authorization": f"Bearer {key}"}, profile, bar, "kit writes")
-                cpu = meter.stop()
+            await _prime(registry, key, monitor_db)
+            roots = {**infra.pids, "registry": registry.process.pid, "monitor": monitor.process.pid}
+            headers = {"authorization": f"Bearer {key}"}
+            load, usage = await _load(infra, registry, roots, bodies, headers, profile, bar, "kit writes")
             ids = [sample.community_id for sample in load.samples if sample.community_id]
             projected, catch_up = await _wait_for_projection(monitor_db, ids, bar)
         finally:
             await monitor_db.close()
         sent = await _fetch_times(infra.dsn("registry"), SENT_AT, ids)
-    measured = [s for s in load.measured if s.community_id and s.completed_at]
-    delays = [(projected[s.community_id] - s.completed_at) * 1000 for s in measured if s.community_id in projected]
-    relayed = [(sent[s.community_id] - s.completed_at) * 1000 for s in measured if s.community_id in sent]
-    consumed = [(projected[i] - sent[i]) * 1000 for s in measured if (i := s.community_id) in sent and i in projected]
+    acknowledged = {s.community_id: s.completed_at for s in load.measured if s.community_id and s.completed_at}
+    delays = [(projected[i] - done) * 1000 for i, done in acknowledged.items() if i in projected]
+    relayed = [(sent[i] - done) * 1000 for i, done in acknowledged.items() if i in sent]
+    consumed = [(projected[i] - sent[i]) * 1000 for i in acknowledged if i in sent and i in projected]
     return {
         **load.summary(),
         "propagation_ms": percentiles(delays),
         "missing": len(set(ids) - set(projected)),
         "acknowledged_writes": len(ids),
         "catch_up_seconds": round(catch_up, 2),
+        # The relay marks each batch with one UPDATE, so a batch's rows share their `sent_at`.
+        "relay_batches": len(set(sent.values())),
         "stages_ms": {"response_to_relay_sent": percentiles(relayed), "relay_sent_to_projected": percentiles(consumed)},
-        "cpu_seconds": cpu,
+        **usage,
     }
 
 
@@ -365,33 +361,53 @@ async def _measure_baseline(
     with ExitStack() as stack:
         baseline = start_service(stack, "baseline", "lcn_shared.bench.baseline_app:create_app", env, workdir)
         await wait_ready(baseline, "/health")
-        async with http_client(baseline) as client:
-            meter = CpuMeter({**infra.pids, "baseline": baseline.process.pid})
-            meter.start()
-            load = await _load(client, bodies, {}, profile, bar, "baseline writes")
-            cpu = meter.stop()
-    return {**load.summary(), "cpu_seconds": cpu}
+        roots = {**infra.pids, "baseline": baseline.process.pid}
+        load, usage = await _load(infra, baseline, roots, bodies, {}, profile, bar, "baseline writes")
+    return {**load.summary(), **usage}
 
 
 async def _load(
-    client: httpx.AsyncClient,
+    infra: Infrastructure,
+    service: ServiceProcess,
+    roots: dict[str, int | None],
     bodies: list[bytes],
     headers: dict[str, str],
     profile: LoadProfile,
     bar: Progress,
     label: str,
-) -> LoadResult:
-    """One open-loop run with a progress bar."""
+) -> tuple[LoadResult, dict[str, Any]]:
+    """One open-loop run against `service`; also the CPU each process used and the database sessions opened."""
     task = bar.add_task(label, total=profile.total_requests)
-    return await run_open_loop(
-        client, "/v1/communities", bodies, headers, profile, lambda n: bar.update(task, completed=n)
-    )
+    client, meter = load_client(service), CpuMeter(roots)
+    sessions_before = await _session_counts(infra)
+    meter.start()
+    try:
+        result = await run_open_loop(
+            client, "/v1/communities", bodies, headers, profile, lambda n: bar.update(task, completed=n)
+        )
+    finally:
+        client.close()
+    cpu = meter.stop()
+    sessions = {name: count - sessions_before.get(name, 0) for name, count in (await _session_counts(infra)).items()}
+    return result, {"cpu_seconds": cpu, "postgres_sessions_opened": sessions}
 
 
-async def _prime(client: httpx.AsyncClient, key: str, monitor_db: asyncpg.Connection[Any]) -> None:
+async def _session_counts(infra: Infrastructure) -> dict[str, int]:
+    """Sessions ever opened per database of this run: new sessions under load mean connection churn."""
+    names = {infra.platform.database_name(owner): owner for owner in (IDENTITY, "registry", "monitor")}
+    conn = await asyncpg.connect(infra.dsn(IDENTITY))
+    try:
+        rows = await conn.fetch("SELECT datname, sessions FROM pg_stat_database WHERE datname = ANY($1)", list(names))
+    finally:
+        await conn.close()
+    return {names[row["datname"]]: int(row["sessions"]) for row in rows}
+
+
+async def _prime(registry: ServiceProcess, key: str, monitor_db: asyncpg.Connection[Any]) -> None:
     """One write end to end, so the monitor's consumer is assigned its partitions before the clock runs."""
     body = {"name": "Benchmark primer", "kind": "civ", "landsdeel": "noord", "topsectors": ["energie"]}
-    response = await client.post("/v1/communities", json=body, headers={"authorization": f"Bearer {key}"})
+    async with httpx.AsyncClient(base_url=registry.url) as client:
+        response = await client.post("/v1/communities", json=body, headers={"authorization": f"Bearer {key}"})
     response.raise_for_status()
     community_id = response.json()["community_id"]
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS

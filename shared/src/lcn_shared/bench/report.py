@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,12 @@ from rich.table import Table
 try:
     import psutil
 except ImportError:  # psutil is optional: memory then comes from sysconf
-    psutil = None  # type: ignore[assignment]
+    psutil = None
 
 DRAIN_TARGET_EVENTS_PER_SECOND = 2000.0
 PROPAGATION_TARGET_P99_MS = 250.0
 QUANTILES = ("p50", "p95", "p99", "max")
+CPU_SUMMARY_KEYS = ("wall_seconds", "machine_busy_percent", "outside_benchmark")
 REPRODUCE = """\
 ```sh
 ./run bench                      # = lcn bench pipeline, with the defaults below
@@ -166,7 +168,8 @@ def _environment(results: dict[str, Any]) -> str:
                 if "Tansu" in infra["broker"]
                 else "."
             ),
-            f"- Prefixes: databases `{infra['database_prefix']}*`, topics `{infra['topic_prefix'] or '(none)'}*`",
+            f"- Prefixes: databases `{infra['database_prefix']}*`, topics "
+            + (f"`{infra['topic_prefix']}*`" if infra["topic_prefix"] else "unprefixed"),
             "- Layout: PostgreSQL, the broker, the registry and monitor (one uvicorn process each, uvloop + httptools, "
             "kit defaults) and the load generator all share this machine's cores.",
         ]
@@ -213,6 +216,8 @@ def _propagation(results: dict[str, Any]) -> str:
         f"{' ' + json.dumps(p['error_kinds']) if p['error_kinds'] else ''}. "
         f"All {p['acknowledged_writes']:,} acknowledged writes (warm-up included): {p['missing']} never reached the "
         f"read model; the monitor caught up {p['catch_up_seconds']:.2f} s after the last response. "
+        f"The registry's relay published them in {p['relay_batches']:,} batches "
+        f"({p['acknowledged_writes'] / max(1, p['relay_batches']):.1f} events per batch). "
         "`sent_at` is set when the relay marks the batch sent, after the broker's acks, so the second stage can be "
         "negative for events the monitor projected before the relay's UPDATE."
     )
@@ -244,11 +249,20 @@ def _cpu(results: dict[str, Any]) -> str:
     kit, bare = results["propagation"]["cpu_seconds"], results["baseline"]["cpu_seconds"]
     if not kit:
         return "## CPU\n\npsutil is not installed: no CPU figures."
-    names = [name for name in {**kit, **bare} if name not in ("wall_seconds", "machine_busy_percent")]
+    names = [name for name in {**kit, **bare} if name not in CPU_SUMMARY_KEYS]
     rows = [[name, _fmt(kit.get(name)), _fmt(bare.get(name))] for name in names]
-    rows.append(["wall seconds", _fmt(kit.get("wall_seconds")), _fmt(bare.get("wall_seconds"))])
-    rows.append(["machine busy %", _fmt(kit.get("machine_busy_percent")), _fmt(bare.get("machine_busy_percent"))])
-    return "## CPU during the load runs (CPU seconds)\n\n" + _table(["Process", "Kit run", "Baseline run"], rows)
+    labels = {"outside_benchmark": "other processes on the machine", "wall_seconds": "wall seconds"}
+    labels["machine_busy_percent"] = "machine busy %"
+    rows += [[label, _fmt(kit.get(key)), _fmt(bare.get(key))] for key, label in labels.items()]
+    kit_sessions = results["propagation"].get("postgres_sessions_opened", {})
+    bare_sessions = results["baseline"].get("postgres_sessions_opened", {})
+    for name in kit_sessions:
+        rows.append([f"PostgreSQL sessions opened ({name})", str(kit_sessions[name]), str(bare_sessions.get(name, 0))])
+    note = (
+        "\n\nPostgreSQL counts its backends, including those of connections closed during the run. Other processes = "
+        "the machine's busy CPU time minus the processes above (kernel network and I/O work, other jobs)."
+    )
+    return "## CPU during the load runs (CPU seconds)\n\n" + _table(["Process", "Kit run", "Baseline run"], rows) + note
 
 
 def _quantile_row(label: str, stats: dict[str, Any]) -> list[str]:
@@ -299,11 +313,6 @@ class CpuMeter:
         self._machine_before: Any = None
         self._started = 0.0
 
-    @property
-    def available(self) -> bool:
-        """False when psutil is not installed."""
-        return psutil is not None
-
     def start(self) -> None:
         """Take the first reading."""
         if psutil is None:
@@ -314,7 +323,7 @@ class CpuMeter:
         self._started = time.perf_counter()
 
     def stop(self) -> dict[str, float]:
-        """CPU seconds per name, `wall_seconds` and `machine_busy_percent` since `start`."""
+        """CPU seconds per name since `start`, plus the wall time, the machine's busy share and CPU used by others."""
         if psutil is None or self._machine_before is None:
             return {}
         used = {}
@@ -325,11 +334,25 @@ class CpuMeter:
         own = _tree_cpu(self.own_pid, recursive=False).get(self.own_pid, 0.0)
         used["load_generator"] = round(own - self._before["load_generator"].get(self.own_pid, 0.0), 2)
         machine_after = psutil.cpu_times()
-        idle = (machine_after.idle + machine_after.iowait) - (self._machine_before.idle + self._machine_before.iowait)
-        total = sum(machine_after) - sum(self._machine_before)
+        idle = _idle_seconds(machine_after) - _idle_seconds(self._machine_before)
+        total = _total_seconds(machine_after) - _total_seconds(self._machine_before)
+        ours = sum(used.values())
         used["wall_seconds"] = round(time.perf_counter() - self._started, 2)
         used["machine_busy_percent"] = round(100 * (1 - idle / total), 1) if total > 0 else 0.0
+        # Other sessions or jobs on a shared machine skew every number; this makes them visible.
+        used["outside_benchmark"] = round(max(0.0, total - idle - ours), 2)
         return used
+
+
+def _idle_seconds(times: Any) -> float:
+    """Idle plus I/O wait seconds of all CPUs."""
+    return float(times.idle + times.iowait)
+
+
+def _total_seconds(times: Any) -> float:
+    """All CPU seconds; guest time is already part of user time on Linux, so it is left out."""
+    return float(sum(times) - getattr(times, "guest", 0.0) - getattr(times, "guest_nice", 0.0))
+
 
 def _tree_cpu(pid: int, *, recursive: bool = True) -> dict[int, float]:
     """User plus system CPU seconds of a process and (when recursive) each of its descendants, by pid."""
@@ -346,4 +369,7 @@ def _tree_cpu(pid: int, *, recursive: bool = True) -> dict[int, float]:
         except psutil.Error:
             continue
         readings[process.pid] = times.user + times.system
+        if recursive and process is root:
+            # Children that exited and were reaped (PostgreSQL backends of closed connections) count here.
+            readings[process.pid] += times.children_user + times.children_system
     return readings

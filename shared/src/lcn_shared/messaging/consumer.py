@@ -65,6 +65,7 @@ class EventConsumer:
             batch=True,
             max_records=runtime.config.service.consumer_batch_size,
             batch_timeout_ms=BATCH_WAIT_MS,
+            fetch_max_wait_ms=runtime.config.service.consumer_fetch_wait_ms,
             title=f"{self.name}:{self.topic}",
             description=self.description or None,
         )

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from uuid import UUID
 
 from opentelemetry import propagate
+from sqlalchemy import insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_shared.contracts.base import EventContract
 from lcn_shared.messaging.tables import OutboxMessage
 
 
-def add_event(session: AsyncSession, event: EventContract, *, occurred_at: datetime | None = None) -> OutboxMessage:
-    """Stage `event` in the outbox of the session's transaction; the relay publishes it after commit."""
+async def add_event(session: AsyncSession, event: EventContract, *, occurred_at: datetime | None = None) -> UUID:
+    """Stage `event` in the outbox of the session's transaction; the relay publishes it after commit.
+    Returns the event id (the CloudEvents id)."""
     trace_context: dict[str, str] = {}
     # The current span (the HTTP request) continues through the relay into every consumer.
     propagate.inject(trace_context)
-    message = OutboxMessage(
-        event_id=uuid.uuid4(),
+    event_id = uuid.uuid4()
+    # A Core insert: the outbox row is never read back, so the ORM's unit of work would be pure cost.
+    statement = insert(OutboxMessage).values(
+        event_id=event_id,
         topic=event.topic,
         message_key=event.aggregate_id(),
         event_type=event.event_type,
@@ -28,5 +33,5 @@ def add_event(session: AsyncSession, event: EventContract, *, occurred_at: datet
         payload=event.model_dump(mode="json"),
         trace_context=trace_context,
     )
-    session.add(message)
-    return message
+    await session.exec(statement)  # type: ignore[call-overload]
+    return event_id

@@ -105,7 +105,7 @@ class OutboxRelay:
                 await asyncio.sleep(self.settings.relay_standby_seconds)
             self._set_active(True)
             await conn.add_listener(OUTBOX_CHANNEL, self._on_notify)
-            producer = await self._start_producer()
+            producer = await self.start_producer()
             try:
                 await self._drain_forever(conn, producer)
             finally:
@@ -123,7 +123,7 @@ class OutboxRelay:
         """LISTEN callback: a transaction committed new outbox rows."""
         self._wake.set()
 
-    async def _start_producer(self) -> AIOKafkaProducer:
+    async def start_producer(self) -> AIOKafkaProducer:
         """Start a producer with acks=all, retrying while the broker is unreachable."""
         delay = self.settings.relay_backoff_base_seconds
         while True:
@@ -155,6 +155,8 @@ class OutboxRelay:
             if published == 0:
                 with suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.settings.relay_poll_seconds)
+                # Like a producer's linger: let the commits arriving together share one batch.
+                await asyncio.sleep(self.settings.relay_linger_seconds)
 
     async def drain_once(self, conn: asyncpg.Connection[Any], producer: AIOKafkaProducer) -> int:
         """Publish one batch of due rows; return how many were sent."""

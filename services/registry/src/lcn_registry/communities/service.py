@@ -30,7 +30,8 @@ async def register_community(session: AsyncSession, *, data: CommunityCreate, pr
         updated_at=now,
     )
     session.add(community)
-    add_event(
+    await session.flush()  # the community row first, then its event
+    await add_event(
         session,
         CommunityRegistered(
             community_id=community.community_id,
@@ -43,7 +44,6 @@ async def register_community(session: AsyncSession, *, data: CommunityCreate, pr
         ),
         occurred_at=now,
     )
-    await session.flush()
     return community
 
 
