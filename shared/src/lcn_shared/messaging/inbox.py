@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_shared.messaging.tables import InboxMessage
@@ -14,7 +15,7 @@ async def first_delivery(session: AsyncSession, *, consumer: str, event_id: str,
         insert(InboxMessage)
         .values(consumer=consumer, event_id=event_id, event_type=event_type)
         .on_conflict_do_nothing()
-        .returning(InboxMessage.event_id)
+        .returning(col(InboxMessage.event_id))
     )
-    result = await session.exec(statement)  # type: ignore[call-overload]
+    result = await session.exec(statement)
     return result.first() is not None

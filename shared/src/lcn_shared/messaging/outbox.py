@@ -33,5 +33,5 @@ async def add_event(session: AsyncSession, event: EventContract, *, occurred_at:
         payload=event.model_dump(mode="json"),
         trace_context=trace_context,
     )
-    await session.exec(statement)  # type: ignore[call-overload]
+    await session.exec(statement)
     return event_id

@@ -234,7 +234,7 @@ class OutboxRelay:
 
     def _backoff(self, attempts: int) -> float:
         """Exponential backoff with jitter, capped."""
-        delay = self.settings.relay_backoff_base_seconds * (2 ** min(attempts, 16))
+        delay = self.settings.relay_backoff_base_seconds * float(2 ** min(int(attempts), 16))
         return min(delay, self.settings.relay_backoff_max_seconds) * random.uniform(0.5, 1.0)
 
     async def _purge_if_due(self, conn: asyncpg.Connection[Any]) -> None:

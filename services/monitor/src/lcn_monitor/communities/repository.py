@@ -15,7 +15,7 @@ from lcn_monitor.communities.models import CommunityView
 
 async def insert_if_absent(session: AsyncSession, values: dict[str, Any]) -> None:
     """Add the community unless it is already known."""
-    await session.exec(insert(CommunityView).values(**values).on_conflict_do_nothing())  # type: ignore[call-overload]
+    await session.exec(insert(CommunityView).values(**values).on_conflict_do_nothing())
 
 
 async def get(session: AsyncSession, community_id: UUID) -> CommunityView | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request, Response, status
@@ -14,7 +14,9 @@ from lcn_shared.db import SessionDep
 from lcn_shared.problems import PROBLEM_JSON
 
 router = APIRouter(prefix="/communities", tags=["communities"])
-PROBLEMS = {code: {"content": {PROBLEM_JSON: {}}} for code in (401, 403, 404, 413, 422)}
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    code: {"content": {PROBLEM_JSON: {}}} for code in (401, 403, 404, 413, 422)
+}
 Writer = Annotated[Principal, Depends(require(Role.PARTNER, Role.COORDINATOR))]
 
 
