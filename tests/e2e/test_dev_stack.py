@@ -17,6 +17,9 @@ import pytest
 
 from lcn_shared.embedded import free_port
 from lcn_shared.settings import SERVICES
+from tests.e2e.otlp_receiver import OtlpReceiver
+
+SPAN_KIND_SERVER, SPAN_KIND_CONSUMER = 2, 5
 
 
 def http(method: str, url: str, body: dict[str, Any] | None = None, key: str | None = None) -> tuple[int, Any]:
@@ -48,9 +51,20 @@ def processes_mentioning(text: str) -> list[str]:
 
 
 @pytest.mark.slow
-def test_dev_stack_ready_in_60s_propagates_in_2s_and_stops_cleanly(tmp_path: Path) -> None:
-    """The whole platform on the embedded default, as a user starts it."""
+def test_dev_stack_ready_in_60s_propagates_in_2s_traces_over_otlp_and_stops_cleanly(tmp_path: Path) -> None:
+    """The whole platform on the embedded default, as a user starts it, exporting traces over OTLP/HTTP."""
+    with OtlpReceiver() as receiver:
+        community_id = run_dev_stack(tmp_path, receiver.endpoint)
+    http_spans = [s for s in receiver.spans if s.service == "lcn-registry" and s.kind == SPAN_KIND_SERVER]
+    consumer_spans = [s for s in receiver.spans if s.service == "lcn-monitor" and s.kind == SPAN_KIND_CONSUMER]
+    assert http_spans, receiver.spans
+    assert {span.trace_id for span in http_spans} & {span.trace_id for span in consumer_spans}, community_id
+
+
+def run_dev_stack(tmp_path: Path, otlp_endpoint: str) -> str:
+    """Start `lcn dev`, check readiness, a partner write and its propagation, then Ctrl-C; return the id."""
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS")}
+    env |= {"OTEL_EXPORTER_OTLP_ENDPOINT": otlp_endpoint, "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf"}
     env |= {"LCN_STATE_DIR": str(tmp_path), "LCN_KAFKA_PORT": str(free_port()), "LCN_POSTGRES_PORT": str(free_port())}
     env |= {f"LCN_{name.upper()}_PORT": str(free_port()) for name in SERVICES}
     started = time.monotonic()
@@ -96,3 +110,4 @@ def test_dev_stack_ready_in_60s_propagates_in_2s_and_stops_cleanly(tmp_path: Pat
     time.sleep(1)
     assert exit_code == 0
     assert processes_mentioning(str(tmp_path)) == []
+    return str(community["community_id"])

@@ -58,6 +58,7 @@ async def test_broker_down_post_succeeds_and_event_arrives_once_back(proxied_pla
         assert created.status_code == 201
         community_id = created.json()["community_id"]
         await asyncio.sleep(2)
+        assert (await registry.get("/health/ready")).status_code == 503  # the broker is away: not ready
         pending = await fetch(platform, "registry", "SELECT sent_at, attempts FROM outbox_message")
         assert len(pending) == 1
         assert pending[0]["sent_at"] is None
@@ -244,3 +245,31 @@ async def test_only_one_relay_is_active_and_a_standby_takes_over(platform: Platf
             await wait_until(lambda: second.state.runtime.relay.active, timeout=10, what="the standby to take over")
     finally:
         await first_replica.__aexit__(None, None, None)
+
+
+async def test_unreadable_record_is_dead_lettered_at_once_and_later_records_flow(  # type: ignore[no-untyped-def]
+    platform: PlatformSettings, api_key
+) -> None:
+    """A record that is not a CloudEvent cannot improve by retrying: straight to the DLQ, no retries."""
+    key = await api_key(Role.COORDINATOR)
+    async with (
+        run_service(create_registry, service_config(platform, "registry")) as (_, registry),
+        run_service(create_monitor, service_config(platform, "monitor")) as (_, monitor),
+    ):
+        producer = AIOKafkaProducer(bootstrap_servers=platform.kafka_bootstrap_servers)
+        await producer.start()
+        try:
+            for body in (b"\x00garbage", b"[1, 2, 3]"):
+                headers = [("content-type", b"application/cloudevents+json")] if body.startswith(b"[") else []
+                await producer.send_and_wait(platform.topic(COMMUNITY_TOPIC), value=body, key=b"x", headers=headers)
+        finally:
+            await producer.stop()
+        community_id = (await post_community(registry, key)).json()["community_id"]
+        await wait_until(lambda: monitor_has(monitor, community_id), timeout=20, what="the record behind the garbage")
+        dlq_topic = platform.topic(COMMUNITY_TOPIC) + ".dlq"
+        letters = await wait_until(
+            lambda: read_dead_letters(platform.kafka_bootstrap_servers, [dlq_topic]), timeout=20, what="dead letters"
+        )
+    assert sorted(letter.value for letter in letters) == [b"\x00garbage", b"[1, 2, 3]"]
+    assert {letter.headers["lcn-dlq-error-type"] for letter in letters} == {"EnvelopeError"}
+    assert {letter.headers["lcn-dlq-attempts"] for letter in letters} == {"1"}
