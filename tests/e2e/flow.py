@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from typing import Any
 
 import httpx
@@ -47,3 +50,30 @@ async def read_topic(
     finally:
         await consumer.stop()
     return records
+
+
+async def run_lcn(platform: PlatformSettings, *args: str) -> tuple[int, str]:
+    """Run the `lcn` CLI as an operator would, against the test's databases, broker and topics."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "lcn_shared.cli",
+        *args,
+        env=platform_env(platform),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await proc.communicate()
+    return proc.returncode or 0, output.decode()
+
+
+def platform_env(platform: PlatformSettings, **extra: str) -> dict[str, str]:
+    """The environment that points a child process (the CLI, a service) at the test's platform."""
+    return dict(
+        os.environ,
+        DATABASE_URL=platform.database_url,
+        LCN_DATABASE_PREFIX=platform.database_prefix,
+        KAFKA_BOOTSTRAP_SERVERS=platform.kafka_bootstrap_servers,
+        LCN_TOPIC_PREFIX=platform.topic_prefix,
+        **extra,
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 import tempfile
@@ -21,7 +20,7 @@ from lcn_shared.embedded import EmbeddedKafka, free_port
 from lcn_shared.messaging.dlq import read_dead_letters
 from lcn_shared.settings import PlatformSettings
 from lcn_shared.testing.fixtures import execute, fetch, run_service, service_config, wait_until
-from tests.e2e.flow import post_community, read_topic
+from tests.e2e.flow import platform_env, post_community, read_topic, run_lcn
 from tests.e2e.proxy import SwitchableProxy
 
 
@@ -105,25 +104,6 @@ CREATE TRIGGER reject_poison BEFORE INSERT ON community FOR EACH ROW EXECUTE FUN
 """
 
 
-async def run_lcn(platform: PlatformSettings, *args: str) -> str:
-    """Run the `lcn` CLI as an operator would, against the test's broker and topics."""
-    env = dict(
-        os.environ, KAFKA_BOOTSTRAP_SERVERS=platform.kafka_bootstrap_servers, LCN_TOPIC_PREFIX=platform.topic_prefix
-    )
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "lcn_shared.cli",
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await proc.communicate()
-    assert proc.returncode == 0, output.decode()
-    return output.decode()
-
-
 async def test_poison_message_goes_to_dlq_others_flow_and_redrive_delivers(platform: PlatformSettings, api_key) -> None:  # type: ignore[no-untyped-def]
     """Bounded retries, then `<topic>.dlq` with the error; later records flow; `lcn dlq redrive` re-delivers."""
     key = await api_key(Role.COORDINATOR)
@@ -146,10 +126,14 @@ async def test_poison_message_goes_to_dlq_others_flow_and_redrive_delivers(platf
         assert headers["lcn-dlq-attempts"] == "3"  # the first try plus consumer_max_retries=2
         assert headers["lcn-dlq-original-topic"] == platform.topic(COMMUNITY_TOPIC)
         assert not await monitor_has(monitor, poison_id)
-        assert "Poison" in await run_lcn(platform, "dlq", "list")
+        code, listing = await run_lcn(platform, "dlq", "list")
+        assert code == 0, listing
+        assert "Poison" in listing
 
         await execute(platform, "monitor", "DROP TRIGGER reject_poison ON community")  # the cause is fixed
-        assert "re-drove 1" in await run_lcn(platform, "dlq", "redrive", "--all")
+        code, redriven = await run_lcn(platform, "dlq", "redrive", "--all")
+        assert code == 0, redriven
+        assert "re-drove 1" in redriven
         await wait_until(lambda: monitor_has(monitor, poison_id), timeout=20, what="the re-driven event")
         dead = monitor_app.state.metrics.dlq_messages.labels(dlq_topic)._value.get()
     assert dead == 1
@@ -159,12 +143,8 @@ async def test_relay_killed_mid_batch_loses_nothing_and_applies_once(platform: P
     """SIGKILL the registry while its relay drains a backlog; after restart every event is applied once."""
     key = await api_key(Role.COORDINATOR)
     total = 1500
-    env = dict(
-        os.environ,
-        DATABASE_URL=platform.database_url,
-        KAFKA_BOOTSTRAP_SERVERS=platform.kafka_bootstrap_servers,
-        LCN_DATABASE_PREFIX=platform.database_prefix,
-        LCN_TOPIC_PREFIX=platform.topic_prefix,
+    env = platform_env(
+        platform,
         LCN_KAFKA_PARTITIONS="2",
         LCN_REGISTRY_RELAY_BATCH_SIZE="50",
         LCN_REGISTRY_RELAY_ENABLED="false",

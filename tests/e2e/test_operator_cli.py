@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
-
 import pytest
 
 from lcn_events.main import create_app as create_events
@@ -14,29 +10,13 @@ from lcn_notify.main import create_app as create_notify
 from lcn_registry.main import create_app as create_registry
 from lcn_shared.settings import PlatformSettings
 from lcn_shared.testing.fixtures import run_service, service_config
-from tests.e2e.flow import post_community
-
-
-async def lcn(platform: PlatformSettings, *args: str) -> tuple[int, str]:
-    """Run `lcn` against the test's databases, as an operator would."""
-    env = dict(os.environ, DATABASE_URL=platform.database_url, LCN_DATABASE_PREFIX=platform.database_prefix)
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "lcn_shared.cli",
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await proc.communicate()
-    return proc.returncode or 0, output.decode()
+from tests.e2e.flow import post_community, run_lcn
 
 
 async def test_lcn_keys_create_issues_a_key_the_services_accept(platform: PlatformSettings) -> None:
     """An admin issues a partner key on the command line; the registry accepts it for that organisation."""
     organisation_id = "5ca90c2b-a7a2-5c0d-9260-fa0df9648304"
-    code, output = await lcn(
+    code, output = await run_lcn(
         platform, "keys", "create", "--role", "partner", "--organisation-id", organisation_id, "--name", "Da Vinci"
     )
     assert code == 0, output
@@ -50,7 +30,7 @@ async def test_lcn_keys_create_issues_a_key_the_services_accept(platform: Platfo
 
 async def test_lcn_keys_create_refuses_a_partner_key_without_organisation(platform: PlatformSettings) -> None:
     """A partner key must be bound to an organisation."""
-    code, output = await lcn(platform, "keys", "create", "--role", "partner")
+    code, output = await run_lcn(platform, "keys", "create", "--role", "partner")
     assert code != 0
     assert "organisation" in output
 
