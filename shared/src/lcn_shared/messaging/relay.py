@@ -153,8 +153,11 @@ class OutboxRelay:
             published = await self.drain_once(conn, producer)
             await self._purge_if_due(conn)
             if published == 0:
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation that
+                # arrives as the event fires, and the relay would keep running through shutdown.
                 with suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.settings.relay_poll_seconds)
+                    async with asyncio.timeout(self.settings.relay_poll_seconds):
+                        await self._wake.wait()
                 # Like a producer's linger: let the commits arriving together share one batch.
                 await asyncio.sleep(self.settings.relay_linger_seconds)
 
