@@ -89,7 +89,7 @@ async def test_same_event_delivered_twice_changes_read_model_once(platform: Plat
                 )
         finally:
             await producer.stop()
-        duplicates = monitor_app.state.metrics.inbox_duplicates.labels("monitor.community-projection")
+        duplicates = monitor_app.state.runtime.metrics.inbox_duplicates.labels("monitor.community-projection")
         await wait_until(lambda: duplicates._value.get() >= 2, timeout=15, what="both duplicates skipped")
     after = await fetch(platform, "monitor", "SELECT projected_at FROM community")
     assert after == before
@@ -135,7 +135,7 @@ async def test_poison_message_goes_to_dlq_others_flow_and_redrive_delivers(platf
         assert code == 0, redriven
         assert "re-drove 1" in redriven
         await wait_until(lambda: monitor_has(monitor, poison_id), timeout=20, what="the re-driven event")
-        dead = monitor_app.state.metrics.dlq_messages.labels(dlq_topic)._value.get()
+        dead = monitor_app.state.runtime.metrics.dlq_messages.labels(dlq_topic)._value.get()
     assert dead == 1
 
 

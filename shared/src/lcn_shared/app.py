@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager, suppress
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,7 +87,6 @@ def create_service_app(definition: ServiceDefinition, config: ServiceConfig | No
         lifespan=_lifespan(definition, runtime),
     )
     app.state.runtime = runtime
-    app.state.metrics = runtime.metrics
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=config.service.max_body_bytes)
     registry = runtime.metrics.registry
@@ -130,43 +129,49 @@ def _lifespan(definition: ServiceDefinition, runtime: ServiceRuntime):  # type: 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         config = runtime.config
         configure_logging(definition.name)
-        engine = create_engine(
-            config.database_url, pool_size=config.service.db_pool_size, application_name=f"lcn-{definition.name}"
-        )
-        instrument_engine(engine, runtime.tracer_provider)
-        identity_engine = create_engine(
-            config.platform.database_url_for(IDENTITY), pool_size=2, application_name=f"lcn-{definition.name}-auth"
-        )
-        runtime.engine, runtime.session_factory = engine, create_session_factory(engine)
-        app.state.engine, app.state.session_factory = engine, runtime.session_factory
-        app.state.authenticator = Authenticator(
-            create_session_factory(identity_engine), cache_seconds=config.service.auth_cache_seconds
-        )
-        tasks = [asyncio.create_task(_connect_broker(runtime, definition.topics(config)), name="broker")]
-        tasks.append(asyncio.create_task(_collect_metrics(runtime), name="metrics"))
-        if config.service.relay_enabled:
-            runtime.relay = OutboxRelay(
-                service=definition.name,
-                dsn=asyncpg_dsn(config.database_url),
-                platform=config.platform,
-                settings=config.service,
-                metrics=runtime.metrics,
-                tracer_provider=runtime.tracer_provider,
+        # Every step registers its undo; the stack runs them in reverse and keeps going when one fails,
+        # so a database already gone at shutdown cannot stop the broker closing or the spans flushing.
+        async with AsyncExitStack() as teardown:
+            teardown.callback(runtime.tracer_provider.shutdown)
+            engine = create_engine(
+                config.database_url, pool_size=config.service.db_pool_size, application_name=f"lcn-{definition.name}"
             )
-            tasks.append(asyncio.create_task(runtime.relay.run(), name="relay"))
-        try:
+            teardown.push_async_callback(engine.dispose)
+            instrument_engine(engine, runtime.tracer_provider)
+            identity_engine = create_engine(
+                config.platform.database_url_for(IDENTITY), pool_size=2, application_name=f"lcn-{definition.name}-auth"
+            )
+            teardown.push_async_callback(identity_engine.dispose)
+            runtime.engine, runtime.session_factory = engine, create_session_factory(engine)
+            app.state.authenticator = Authenticator(
+                create_session_factory(identity_engine), cache_seconds=config.service.auth_cache_seconds
+            )
+            teardown.push_async_callback(runtime.broker.stop)
+            tasks = [
+                asyncio.create_task(_connect_broker(runtime, definition.topics(config)), name="broker"),
+                asyncio.create_task(_collect_metrics(runtime), name="metrics"),
+            ]
+            if config.service.relay_enabled:
+                runtime.relay = OutboxRelay(
+                    service=definition.name,
+                    dsn=asyncpg_dsn(config.database_url),
+                    platform=config.platform,
+                    settings=config.service,
+                    metrics=runtime.metrics,
+                    tracer_provider=runtime.tracer_provider,
+                )
+                tasks.append(asyncio.create_task(runtime.relay.run(), name="relay"))
+            teardown.push_async_callback(_cancel_all, tasks)
             yield
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            with suppress(Exception):
-                await runtime.broker.stop()
-            await engine.dispose()
-            await identity_engine.dispose()
-            runtime.tracer_provider.shutdown()
 
     return lifespan
+
+
+async def _cancel_all(tasks: list[asyncio.Task[None]]) -> None:
+    """Cancel the background tasks and wait until they have stopped."""
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def _connect_broker(runtime: ServiceRuntime, topics: list[str]) -> None:
@@ -231,7 +236,11 @@ async def _refresh_consumer_lag(runtime: ServiceRuntime) -> None:
 
 
 class BodySizeLimitMiddleware:
-    """Rejects request bodies above the limit with 413 problem+json, declared or streamed."""
+    """Rejects request bodies above the limit with 413 problem+json, declared or streamed.
+
+    Not FastAPI's `max_body_size`: for a declared Content-Length over the limit, Starlette answers
+    with its own text/plain 413, and every error here must be RFC 9457 problem+json.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -242,9 +251,9 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        detail = f"The body exceeds {self.max_bytes} bytes."
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            detail = f"The body exceeds {self.max_bytes} bytes."
             await problem_response(413, PayloadTooLarge.slug, PayloadTooLarge.title, detail, None)(scope, receive, send)
             return
         received = 0
@@ -254,7 +263,7 @@ class BodySizeLimitMiddleware:
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.max_bytes:
-                raise PayloadTooLarge(f"The body exceeds {self.max_bytes} bytes.")
+                raise PayloadTooLarge(detail)
             return message
 
         await self.app(scope, limited, send)

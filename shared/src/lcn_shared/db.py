@@ -67,7 +67,7 @@ async def unit_of_work(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """FastAPI dependency: the request's unit of work (services flush, this commits)."""
-    async with unit_of_work(request.app.state.session_factory) as session:
+    async with unit_of_work(request.app.state.runtime.sessions()) as session:
         yield session
 
 

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from lcn_shared.auth.keys import Role, create_key, find_principal
 from lcn_shared.db import create_engine, create_session_factory, unit_of_work
-from lcn_shared.embedded import EmbeddedKafka, EmbeddedPostgres, free_port, port_open, stop_process
+from lcn_shared.embedded import EmbeddedKafka, EmbeddedPostgres, free_port, port_open, spawn, wait_or_kill
 from lcn_shared.migrations import migrate
 from lcn_shared.settings import DEFAULT_PORTS, IDENTITY, SERVICES, PlatformSettings
 
@@ -114,12 +114,10 @@ class DevStack:
         urls: dict[str, str] = {}
         for name in SERVICES:
             port = int(os.environ.get(f"LCN_{name.upper()}_PORT", DEFAULT_PORTS[name]))
-            log = (self.logs / f"{name}.log").open("ab")
-            self.services[name] = subprocess.Popen(
+            self.services[name] = spawn(
                 [sys.executable, "-m", "lcn_shared.cli", "serve", name, "--port", str(port)],
+                self.logs / f"{name}.log",
                 env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
             )
             urls[name] = f"http://127.0.0.1:{port}"
         return urls
@@ -155,9 +153,9 @@ class DevStack:
         """Stop the services gracefully, then the broker, then PostgreSQL."""
         for proc in self.services.values():
             if proc.poll() is None:
-                proc.send_signal(signal.SIGINT)
+                proc.send_signal(signal.SIGINT)  # once: a second signal would make uvicorn skip its shutdown
         for proc in self.services.values():
-            stop_process(proc, signal.SIGTERM, timeout=10)
+            wait_or_kill(proc, timeout=10)
         if self.kafka:
             self.kafka.stop()
         if self.postgres:

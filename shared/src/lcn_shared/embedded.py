@@ -14,6 +14,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 PDEATHSIG = 1  # prctl(PR_SET_PDEATHSIG): the child gets SIGTERM if its parent dies
 PG_SYSTEM_USER = "embedded_postgres"
@@ -33,10 +34,23 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
-def die_with_parent() -> None:
+def _die_with_parent() -> None:
     """Run in the child: ask the kernel to end it when the parent dies (no orphans)."""
     libc = ctypes.CDLL("libc.so.6", use_errno=True)
     libc.prctl(PDEATHSIG, signal.SIGTERM)
+
+
+def spawn(args: list[str], log_path: Path, **popen: Any) -> subprocess.Popen[bytes]:
+    """Start a child process that logs to `log_path`, dies with its parent, and hears only its parent.
+
+    Its own session keeps a terminal's Ctrl-C (sent to the whole foreground group) from reaching it:
+    the parent signals each child exactly once, since uvicorn takes a second signal as "force exit"
+    and would skip its shutdown (closing connections, flushing spans).
+    """
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
+            args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent, **popen
+        )
 
 
 def _wait_for_port(port: int, process: subprocess.Popen[bytes], what: str, log: Path, timeout: float) -> None:
@@ -52,10 +66,15 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], what: str, log: 
 
 
 def stop_process(process: subprocess.Popen[bytes] | None, sig: int = signal.SIGTERM, timeout: float = 15.0) -> None:
-    """Signal the process, wait, and kill it if it does not stop in time."""
+    """Signal the process once, wait, and kill it if it does not stop in time."""
     if process is None or process.poll() is not None:
         return
     process.send_signal(sig)
+    wait_or_kill(process, timeout)
+
+
+def wait_or_kill(process: subprocess.Popen[bytes], timeout: float) -> None:
+    """Wait for an already signalled process; kill it if it does not stop in time."""
     try:
         process.wait(timeout)
     except subprocess.TimeoutExpired:
@@ -107,10 +126,7 @@ class EmbeddedPostgres:
         ]
         if not self.durable:  # tests and benchmarks of throwaway data need no crash safety
             args += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                args, stdout=log, stderr=subprocess.STDOUT, user=user, preexec_fn=die_with_parent
-            )
+        self.process = spawn(args, self.log_path, user=user)
         _wait_for_port(self.port, self.process, "PostgreSQL", self.log_path, timeout)
         self._wait_ready(timeout)
 
@@ -183,10 +199,7 @@ class EmbeddedKafka:
         # The broker would read OTEL_EXPORTER_OTLP_ENDPOINT too; its traces are not the platform's.
         env = {name: value for name, value in os.environ.items() if not name.startswith("OTEL_")}
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                args, stdout=log, stderr=subprocess.STDOUT, env=env, preexec_fn=die_with_parent
-            )
+        self.process = spawn(args, self.log_path, env=env)
         _wait_for_port(self.port, self.process, "Tansu broker", self.log_path, timeout)
 
     def stop(self) -> None:

@@ -23,7 +23,7 @@ async def live() -> dict[str, str]:
 async def _database_ok(request: Request) -> bool:
     """True when `SELECT 1` answers in time."""
     try:
-        async with asyncio.timeout(PROBE_TIMEOUT_SECONDS), request.app.state.engine.connect() as conn:
+        async with asyncio.timeout(PROBE_TIMEOUT_SECONDS), request.app.state.runtime.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
         return True
     except Exception:
@@ -53,4 +53,4 @@ async def ready(request: Request) -> JSONResponse:
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
 async def metrics(request: Request) -> Response:
     """The app's metrics in the Prometheus text format."""
-    return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(request.app.state.runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from faststream.kafka import KafkaBroker
 from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import Tracer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lcn_shared.db import SessionFactory
@@ -29,6 +30,10 @@ class ServiceRuntime:
     session_factory: SessionFactory | None = field(default=None)
     relay: OutboxRelay | None = None
     broker_connected: bool = False
+    tracer: Tracer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tracer = self.tracer_provider.get_tracer("lcn")
 
     @property
     def service(self) -> str:

@@ -14,6 +14,9 @@ from sqlalchemy import Column, DateTime, Text, func
 from sqlmodel import Field, SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from lcn_shared.db import create_engine, create_session_factory, unit_of_work
+from lcn_shared.settings import IDENTITY, PlatformSettings
+
 KEY_PREFIX = "lcn"
 
 
@@ -104,3 +107,22 @@ async def find_principal(session: AsyncSession, key: str) -> Principal | None:
         organisation_id=row.organisation_id,
         organisation_name=row.organisation_name,
     )
+
+
+async def issue_key(
+    platform: PlatformSettings,
+    *,
+    role: Role,
+    organisation_id: UUID | None = None,
+    organisation_name: str | None = None,
+    label: str = "",
+) -> str:
+    """Issue one key in the platform's identity database (for the CLI and tests); return it."""
+    engine = create_engine(platform.database_url_for(IDENTITY), pool_size=1)
+    try:
+        async with unit_of_work(create_session_factory(engine)) as session:
+            return await create_key(
+                session, role=role, organisation_id=organisation_id, organisation_name=organisation_name, label=label
+            )
+    finally:
+        await engine.dispose()

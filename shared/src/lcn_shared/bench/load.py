@@ -22,7 +22,7 @@ import httpx
 
 from lcn_shared.contracts import CommunityRegistered
 from lcn_shared.contracts.vocabulary import CommunityKind, Landsdeel, Topsector
-from lcn_shared.embedded import die_with_parent, free_port, stop_process
+from lcn_shared.embedded import free_port, spawn, stop_process
 
 KINDS = ("fieldlab", "skillslab", "living-lab", "centre-of-expertise", "civ", "lectoraat", "learning-community")
 LANDSDELEN = ("noord", "oost", "zuidoost", "zuidwest", "noordwest")
@@ -359,8 +359,7 @@ def start_service(stack: ExitStack, name: str, app: str, env: dict[str, str], wo
         "--log-level",
         "warning",
     ]
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
+    process = spawn(command, log_path, env=env)
     stack.callback(stop_process, process)
     return ServiceProcess(name, port, process, log_path)
 

@@ -8,9 +8,8 @@ from uuid import UUID
 
 import typer
 
-from lcn_shared.auth.keys import Role, create_key
-from lcn_shared.db import create_engine, create_session_factory, unit_of_work
-from lcn_shared.settings import IDENTITY, PlatformSettings
+from lcn_shared.auth.keys import Role, issue_key
+from lcn_shared.settings import PlatformSettings
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -26,14 +25,5 @@ def create(
     if (role is Role.PARTNER) != (organisation_id is not None):
         raise typer.BadParameter("--organisation-id is required for partner keys and only for them")
 
-    async def issue() -> str:
-        engine = create_engine(PlatformSettings().database_url_for(IDENTITY), pool_size=1)
-        try:
-            async with unit_of_work(create_session_factory(engine)) as session:
-                return await create_key(
-                    session, role=role, organisation_id=organisation_id, organisation_name=name, label=label
-                )
-        finally:
-            await engine.dispose()
-
-    typer.echo(asyncio.run(issue()))
+    key = issue_key(PlatformSettings(), role=role, organisation_id=organisation_id, organisation_name=name, label=label)
+    typer.echo(asyncio.run(key))

@@ -136,7 +136,6 @@ class EventConsumer:
         self, session: AsyncSession, record: ConsumerRecord[bytes, bytes], envelope: Envelope, runtime: ServiceRuntime
     ) -> Outcome:
         """Apply one record in a CONSUMER span that continues the producer's trace (one trace per event)."""
-        tracer = runtime.tracer_provider.get_tracer("lcn.consumer")
         parent = propagate.extract(header_text(record.headers))
         attributes = {
             "messaging.system": "kafka",
@@ -148,7 +147,7 @@ class EventConsumer:
             "messaging.destination.partition.id": str(record.partition),
             "cloudevents.event_type": envelope.type,
         }
-        with tracer.start_as_current_span(
+        with runtime.tracer.start_as_current_span(
             f"{record.topic} process", context=parent, kind=SpanKind.CONSUMER, attributes=attributes
         ):
             return await self._apply(session, envelope)

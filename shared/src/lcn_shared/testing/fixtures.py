@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 from uuid import UUID
 
@@ -15,8 +15,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
-from lcn_shared.auth.keys import Role, create_key
-from lcn_shared.db import create_engine, create_session_factory, unit_of_work
+from lcn_shared.auth.keys import Role, issue_key
 from lcn_shared.migrations import ensure_database, migrate
 from lcn_shared.settings import IDENTITY, SERVICES, PlatformSettings, ServiceConfig, ServiceSettings, asyncpg_dsn
 from lcn_shared.testing.infra import Infrastructure, session_infrastructure
@@ -115,18 +114,13 @@ async def wait_until(check: Callable[[], Any], *, timeout: float, what: str, int
 
 
 @pytest.fixture
-def api_key(platform: PlatformSettings) -> Callable[..., AbstractAsyncContextManager[str] | Any]:
+def api_key(platform: PlatformSettings) -> Callable[..., Awaitable[str]]:
     """Issue a key in the test's identity database: `await api_key(Role.PARTNER, organisation_id=...)`."""
 
     async def issue(role: Role, organisation_id: UUID | None = None, organisation_name: str | None = None) -> str:
-        engine = create_engine(platform.database_url_for(IDENTITY), pool_size=1)
-        try:
-            async with unit_of_work(create_session_factory(engine)) as session:
-                return await create_key(
-                    session, role=role, organisation_id=organisation_id, organisation_name=organisation_name
-                )
-        finally:
-            await engine.dispose()
+        return await issue_key(
+            platform, role=role, organisation_id=organisation_id, organisation_name=organisation_name
+        )
 
     return issue
 
