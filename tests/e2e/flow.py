@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord
 
 from lcn_shared.settings import PlatformSettings
 
-ENERGY_COLLEGE = {"name": "Energy College", "kind": "civ", "landsdeel": "noord", "topsectors": ["energie"]}
+ENERGY_COLLEGE = {"name": "Energy College", "kinds": ["civ"], "landsdeel": "noord", "topsectors": ["energie"]}
 
 
 def create_community(**changes: Any) -> dict[str, Any]:

@@ -95,7 +95,7 @@ def run_dev_stack(tmp_path: Path, otlp_endpoint: str) -> str:
             "POST",
             stack["services"]["registry"] + "/v1/communities",
             key=partner["key"],
-            body={"name": "TechnoHUB", "kind": "learning-community", "landsdeel": "noordwest"},
+            body={"name": "TechnoHUB", "kinds": ["learning-community"], "landsdeel": "noordwest"},
         )
         posted = time.monotonic()
         assert status == 201

@@ -49,10 +49,10 @@ async def test_write_without_the_right_key_is_refused_and_leaves_nothing(  # typ
 @pytest.mark.parametrize(
     "body",
     [
-        {"name": "Energy College", "kind": "civ", "landsdeel": "atlantis", "topsectors": []},
-        {"name": "E", "kind": "civ", "landsdeel": "noord"},
-        {"name": "Energy College", "kind": "civ", "landsdeel": "noord", "topsectors": ["energie", "energie"]},
-        {"name": "Energy College", "kind": "civ", "landsdeel": "noord", "owner": "someone else"},
+        {"name": "Energy College", "kinds": ["civ"], "landsdeel": "atlantis", "topsectors": []},
+        {"name": "E", "kinds": ["civ"], "landsdeel": "noord"},
+        {"name": "Energy College", "kinds": ["civ"], "landsdeel": "noord", "topsectors": ["energie", "energie"]},
+        {"name": "Energy College", "kinds": ["civ"], "landsdeel": "noord", "owner": "someone else"},
         ["not", "an", "object"],
     ],
     ids=["unknown-landsdeel", "name-too-short", "duplicate-topsector", "unknown-field", "not-an-object"],

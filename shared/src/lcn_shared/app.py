@@ -46,6 +46,8 @@ class ServiceDefinition:
     routers: Sequence[APIRouter] = ()
     consumers: Sequence[EventConsumer] = ()
     publishes: Sequence[type[EventContract]] = ()
+    # Path prefixes (under /v1) that take bulk uploads up to `max_upload_bytes` instead of `max_body_bytes`.
+    upload_paths: Sequence[str] = ()
     version: str = "0.1.0"
 
     def topics(self, config: ServiceConfig) -> list[str]:
@@ -88,7 +90,12 @@ def create_service_app(definition: ServiceDefinition, config: ServiceConfig | No
     )
     app.state.runtime = runtime
     install_problem_handlers(app)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=config.service.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=config.service.max_body_bytes,
+        upload_paths=tuple(f"/v1{path}" for path in definition.upload_paths),
+        max_upload_bytes=config.service.max_upload_bytes,
+    )
     registry = runtime.metrics.registry
     # Only the request counter and latency histogram: the size summaries cost CPU on every request.
     Instrumentator(registry=registry, excluded_handlers=["/metrics", "/health/.*"]).add(
@@ -242,18 +249,24 @@ class BodySizeLimitMiddleware:
     with its own text/plain 413, and every error here must be RFC 9457 problem+json.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, upload_paths: tuple[str, ...] = (), max_upload_bytes: int = 0
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_paths = upload_paths
+        self.max_upload_bytes = max_upload_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Check Content-Length up front and count streamed bytes."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        detail = f"The body exceeds {self.max_bytes} bytes."
+        uploading = bool(self.upload_paths) and scope["path"].startswith(self.upload_paths)
+        limit = self.max_upload_bytes if uploading else self.max_bytes
+        detail = f"The body exceeds {limit} bytes."
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+        if declared is not None and declared.isdigit() and int(declared) > limit:
             await problem_response(413, PayloadTooLarge.slug, PayloadTooLarge.title, detail, None)(scope, receive, send)
             return
         received = 0
@@ -262,7 +275,7 @@ class BodySizeLimitMiddleware:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
+            if received > limit:
                 raise PayloadTooLarge(detail)
             return message
 

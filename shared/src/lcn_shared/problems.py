@@ -23,9 +23,10 @@ class ProblemError(Exception):
     slug = "bad-request"
     title = "Bad request"
 
-    def __init__(self, detail: str | None = None, **extensions: Any) -> None:
+    def __init__(self, detail: str | None = None, *, headers: dict[str, str] | None = None, **extensions: Any) -> None:
         super().__init__(detail or self.title)
         self.detail = detail
+        self.headers = headers or {}
         self.extensions = extensions
 
 
@@ -51,6 +52,33 @@ class Forbidden(ProblemError):
     """The credential is valid but may not do this."""
 
     status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class PreconditionFailed(ProblemError):
+    """The caller's `If-Match` names a version that is no longer current."""
+
+    status, slug, title = 412, "precondition-failed", "Precondition failed"
+
+
+class PreconditionRequired(ProblemError):
+    """A change needs `If-Match`, so that no one overwrites a change they have not seen."""
+
+    status, slug, title = 428, "precondition-required", "Precondition required"
+
+
+class UnprocessableContent(ProblemError):
+    """The request is well-formed but breaks a domain rule."""
+
+    status, slug, title = 422, "unprocessable-content", "Unprocessable content"
+
+
+class PermanentRedirect(ProblemError):
+    """The resource lives under another URL for good (a merged community's id, for example)."""
+
+    status, slug, title = 308, "moved", "Moved permanently"
+
+    def __init__(self, detail: str, *, location: str) -> None:
+        super().__init__(detail, headers={"Location": location}, location=location)
 
 
 class PayloadTooLarge(ProblemError):
@@ -86,7 +114,9 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ProblemError)
     async def _domain(request: Request, exc: ProblemError) -> JSONResponse:
-        return problem_response(exc.status, exc.slug, exc.title, exc.detail, request, **exc.extensions)
+        response = problem_response(exc.status, exc.slug, exc.title, exc.detail, request, **exc.extensions)
+        response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

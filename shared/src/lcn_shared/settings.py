@@ -63,6 +63,7 @@ class ServiceSettings(BaseSettings):
     database_url: str | None = None  # a full override of the derived per-service URL
     db_pool_size: int = 20
     max_body_bytes: int = 1_048_576
+    max_upload_bytes: int = 64 * 1_048_576  # bulk feed deliveries, on the paths a service marks as uploads
     auth_cache_seconds: float = 30.0
     relay_enabled: bool = True
     relay_batch_size: int = 1000

@@ -27,6 +27,7 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     CONFERENCE_TEAM = "conference_team"
     PARTNER = "partner"
+    FEED = "feed"
 
 
 class ApiKey(SQLModel, table=True):
@@ -39,6 +40,7 @@ class ApiKey(SQLModel, table=True):
     role: Role = Field(sa_column=Column(Text, nullable=False))
     organisation_id: UUID | None = None
     organisation_name: str | None = None
+    feed_source: str | None = None
     label: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now())
@@ -54,6 +56,12 @@ class Principal:
     role: Role
     organisation_id: UUID | None = None
     organisation_name: str | None = None
+    feed_source: str | None = None
+
+    @property
+    def actor(self) -> str:
+        """Who acted, for history records: the role and the organisation or feed it speaks for."""
+        return f"{self.role.value}:{self.organisation_name or self.feed_source or self.key_id}"
 
 
 def digest(key: str) -> str:
@@ -73,11 +81,14 @@ async def create_key(
     role: Role,
     organisation_id: UUID | None = None,
     organisation_name: str | None = None,
+    feed_source: str | None = None,
     label: str = "",
 ) -> str:
     """Store a new key and return it; it is shown once and cannot be recovered."""
     if (role is Role.PARTNER) != (organisation_id is not None):
         raise ValueError("a partner key needs an organisation, and only a partner key has one")
+    if (role is Role.FEED) != (feed_source is not None):
+        raise ValueError("a feed key needs a feed source, and only a feed key has one")
     key_id, key = generate_key()
     session.add(
         ApiKey(
@@ -86,6 +97,7 @@ async def create_key(
             role=role,
             organisation_id=organisation_id,
             organisation_name=organisation_name,
+            feed_source=feed_source,
             label=label,
         )
     )
@@ -106,6 +118,7 @@ async def find_principal(session: AsyncSession, key: str) -> Principal | None:
         role=Role(row.role),
         organisation_id=row.organisation_id,
         organisation_name=row.organisation_name,
+        feed_source=row.feed_source,
     )
 
 
@@ -115,6 +128,7 @@ async def issue_key(
     role: Role,
     organisation_id: UUID | None = None,
     organisation_name: str | None = None,
+    feed_source: str | None = None,
     label: str = "",
 ) -> str:
     """Issue one key in the platform's identity database (for the CLI and tests); return it."""
@@ -122,7 +136,12 @@ async def issue_key(
     try:
         async with unit_of_work(create_session_factory(engine)) as session:
             return await create_key(
-                session, role=role, organisation_id=organisation_id, organisation_name=organisation_name, label=label
+                session,
+                role=role,
+                organisation_id=organisation_id,
+                organisation_name=organisation_name,
+                feed_source=feed_source,
+                label=label,
             )
     finally:
         await engine.dispose()

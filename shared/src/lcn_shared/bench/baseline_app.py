@@ -27,7 +27,7 @@ EVENT_TYPE = "nl.lcn.registry.community.registered.v1"
 SOURCE = "/lcn/registry"
 
 INSERT_COMMUNITY = """
-INSERT INTO community (community_id, name, kind, landsdeel, topsectors, owner_organisation_id, version,
+INSERT INTO community (community_id, name, kinds, landsdeel, topsectors, owner_organisation_id, version,
                        created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)
 """
@@ -42,7 +42,7 @@ class CommunityIn(BaseModel):
     """The registration body, validated as plainly as FastAPI allows."""
 
     name: str = Field(min_length=2, max_length=200)
-    kind: str
+    kinds: list[str] = Field(min_length=1, max_length=10)
     landsdeel: str
     topsectors: list[str] = Field(default_factory=list, max_length=10)
 
@@ -76,7 +76,8 @@ async def register_community(body: CommunityIn, request: Request) -> dict[str, A
     payload = {
         "community_id": str(community_id),
         "name": body.name,
-        "kind": body.kind,
+        "kind": body.kinds[0],
+        "kinds": body.kinds,
         "landsdeel": body.landsdeel,
         "topsectors": body.topsectors,
         "owner_organisation_id": None,
@@ -84,7 +85,7 @@ async def register_community(body: CommunityIn, request: Request) -> dict[str, A
     }
     async with request.app.state.pool.acquire() as conn, conn.transaction():
         await conn.execute(
-            INSERT_COMMUNITY, community_id, body.name, body.kind, body.landsdeel, body.topsectors, None, now
+            INSERT_COMMUNITY, community_id, body.name, body.kinds, body.landsdeel, body.topsectors, None, now
         )
         await conn.execute(
             INSERT_OUTBOX, uuid.uuid4(), TOPIC, str(community_id), EVENT_TYPE, SOURCE, now, json.dumps(payload)

@@ -145,7 +145,7 @@ def community_bodies(count: int, seed: int = 7) -> list[bytes]:
     for index in range(count):
         body = {
             "name": f"{rng.choice(KINDS).title()} {rng.choice(PLACES)} {index}",
-            "kind": rng.choice(KINDS),
+            "kinds": [rng.choice(KINDS)],
             "landsdeel": rng.choice(LANDSDELEN),
             "topsectors": rng.sample(TOPSECTORS, rng.randint(1, 3)),
         }

@@ -405,7 +405,7 @@ async def _session_counts(infra: Infrastructure) -> dict[str, int]:
 
 async def _prime(registry: ServiceProcess, key: str, monitor_db: asyncpg.Connection[Any]) -> None:
     """One write end to end, so the monitor's consumer is assigned its partitions before the clock runs."""
-    body = {"name": "Benchmark primer", "kind": "civ", "landsdeel": "noord", "topsectors": ["energie"]}
+    body = {"name": "Benchmark primer", "kinds": ["civ"], "landsdeel": "noord", "topsectors": ["energie"]}
     async with httpx.AsyncClient(base_url=registry.url) as client:
         response = await client.post("/v1/communities", json=body, headers={"authorization": f"Bearer {key}"})
     response.raise_for_status()

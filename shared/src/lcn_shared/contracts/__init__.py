@@ -1,6 +1,22 @@
 """Event contracts: one Pydantic model per event type, shared by producers and consumers."""
 
 from lcn_shared.contracts.base import EventContract, all_contracts
-from lcn_shared.contracts.registry import CommunityRegistered
+from lcn_shared.contracts.registry import (
+    CommunityMerged,
+    CommunityRegistered,
+    CommunityStatusChanged,
+    CommunityUpdated,
+    FeedImportCompleted,
+    MembershipChanged,
+)
 
-__all__ = ["CommunityRegistered", "EventContract", "all_contracts"]
+__all__ = [
+    "CommunityMerged",
+    "CommunityRegistered",
+    "CommunityStatusChanged",
+    "CommunityUpdated",
+    "EventContract",
+    "FeedImportCompleted",
+    "MembershipChanged",
+    "all_contracts",
+]

@@ -117,9 +117,18 @@ async def wait_until(check: Callable[[], Any], *, timeout: float, what: str, int
 def api_key(platform: PlatformSettings) -> Callable[..., Awaitable[str]]:
     """Issue a key in the test's identity database: `await api_key(Role.PARTNER, organisation_id=...)`."""
 
-    async def issue(role: Role, organisation_id: UUID | None = None, organisation_name: str | None = None) -> str:
+    async def issue(
+        role: Role,
+        organisation_id: UUID | None = None,
+        organisation_name: str | None = None,
+        feed_source: str | None = None,
+    ) -> str:
         return await issue_key(
-            platform, role=role, organisation_id=organisation_id, organisation_name=organisation_name
+            platform,
+            role=role,
+            organisation_id=organisation_id,
+            organisation_name=organisation_name,
+            feed_source=feed_source,
         )
 
     return issue

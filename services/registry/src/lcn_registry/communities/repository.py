@@ -1,14 +1,62 @@
-"""Queries on communities."""
+"""Queries on communities, their history and their redirects."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
+from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from lcn_registry.communities.models import Community
+from lcn_registry.communities.models import Community, CommunityChange, CommunityRedirect
 
 
-async def get_community(session: AsyncSession, community_id: UUID) -> Community | None:
-    """The community with this id, if any."""
-    return await session.get(Community, community_id)
+async def get(session: AsyncSession, community_id: UUID, *, for_update: bool = False) -> Community | None:
+    """One community; `for_update` locks it until the transaction ends, so concurrent writers queue."""
+    return await session.get(Community, community_id, with_for_update=for_update)
+
+
+async def get_many(
+    session: AsyncSession, community_ids: list[UUID], *, for_update: bool = False
+) -> dict[UUID, Community]:
+    """Communities by id, locked in id order (a fixed order, so concurrent writers cannot deadlock)."""
+    query = (
+        select(Community).where(col(Community.community_id).in_(community_ids)).order_by(col(Community.community_id))
+    )
+    rows = await session.exec(query.with_for_update() if for_update else query)
+    return {row.community_id: row for row in rows.all()}
+
+
+async def redirect_target(session: AsyncSession, community_id: UUID) -> UUID | None:
+    """The community a merged-away id now stands for."""
+    redirect = await session.get(CommunityRedirect, community_id)
+    return redirect.community_id if redirect else None
+
+
+async def add_redirect(session: AsyncSession, redirect: CommunityRedirect) -> None:
+    """Point a merged-away id, and every id that pointed at it, to the survivor (no chains)."""
+    await session.exec(
+        update(CommunityRedirect)
+        .where(col(CommunityRedirect.community_id) == redirect.merged_community_id)
+        .values(community_id=redirect.community_id)
+    )
+    session.add(redirect)
+
+
+async def history(session: AsyncSession, community_id: UUID, *, limit: int) -> list[CommunityChange]:
+    """A community's changes, newest first."""
+    rows = await session.exec(
+        select(CommunityChange)
+        .where(CommunityChange.community_id == community_id)
+        .order_by(col(CommunityChange.change_id).desc())
+        .limit(limit)
+    )
+    return list(rows.all())
+
+
+async def move_history(session: AsyncSession, from_community: UUID, to_community: UUID) -> None:
+    """A merged-away community's history becomes part of the survivor's."""
+    await session.exec(
+        update(CommunityChange)
+        .where(col(CommunityChange.community_id) == from_community)
+        .values(community_id=to_community)
+    )

@@ -1,44 +1,128 @@
-"""HTTP endpoints for communities."""
+"""HTTP endpoints for one community: register, read, patch, status, history."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, status
+from fastapi.responses import JSONResponse
 
-from lcn_registry.communities import service
-from lcn_registry.communities.models import CommunityCreate, CommunityPublic
+from lcn_registry.communities import repository, service
+from lcn_registry.communities.schemas import (
+    ChangePublic,
+    CommunityCreate,
+    CommunityPublic,
+    CommunityUpdate,
+    HistoryPublic,
+    StatusChange,
+)
 from lcn_shared.auth import Principal, Role, require
+from lcn_shared.concurrency import etag, expected_version
 from lcn_shared.db import SessionDep
-from lcn_shared.problems import PROBLEM_JSON
+from lcn_shared.idempotency import answer_once, fingerprint
+from lcn_shared.problems import PROBLEM_JSON, PermanentRedirect
 
 router = APIRouter(prefix="/communities", tags=["communities"])
 PROBLEMS: dict[int | str, dict[str, Any]] = {
-    code: {"content": {PROBLEM_JSON: {}}} for code in (401, 403, 404, 413, 422)
+    code: {"content": {PROBLEM_JSON: {}}} for code in (308, 401, 403, 404, 409, 412, 413, 422, 428)
 }
 Writer = Annotated[Principal, Depends(require(Role.PARTNER, Role.COORDINATOR))]
+IfMatch = Annotated[str | None, Header(description='The ETag you read, e.g. `"3"`; required for changes.')]
+IdempotencyKey = Annotated[
+    str | None, Header(description="Makes a retried POST safe: the same key replays the first answer.")
+]
 
 
-def _etag(version: int) -> str:
-    """The entity tag of a community version."""
-    return f'"{version}"'
+async def resolved_community_id(community_id: UUID, request: Request, session: SessionDep) -> UUID:
+    """The community id, or a 308 to the community a merged-away id now stands for."""
+    target = await repository.redirect_target(session, community_id)
+    if target is not None:
+        location = str(request.url).replace(str(community_id), str(target))
+        raise PermanentRedirect(f"Community {community_id} was merged into {target}.", location=location)
+    return community_id
+
+
+CommunityId = Annotated[UUID, Depends(resolved_community_id)]
+
+
+def _answer(community: CommunityPublic, *, status_code: int = 200, location: str | None = None) -> JSONResponse:
+    """A community with its ETag (and Location when created)."""
+    headers = {"ETag": etag(community.version)} | ({"Location": location} if location else {})
+    return JSONResponse(community.model_dump(mode="json"), status_code=status_code, headers=headers)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CommunityPublic, responses=PROBLEMS)
 async def register_community(
-    data: CommunityCreate, session: SessionDep, principal: Writer, request: Request, response: Response
-) -> CommunityPublic:
-    """Register a learning community; a partner's community is owned by its organisation."""
-    community = await service.register_community(session, data=data, principal=principal)
-    response.headers["Location"] = str(request.url_for("get_community", community_id=community.community_id))
-    response.headers["ETag"] = _etag(community.version)
-    return CommunityPublic.model_validate(community, from_attributes=True)
+    data: CommunityCreate,
+    session: SessionDep,
+    principal: Writer,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Register a learning community; a partner's organisation becomes its lead (penvoerder)."""
+
+    async def register() -> JSONResponse:
+        community = await service.register_community(session, data=data, principal=principal)
+        location = str(request.url_for("get_community", community_id=community.community_id))
+        return _answer(service.public(community), status_code=status.HTTP_201_CREATED, location=location)
+
+    return await answer_once(
+        session,
+        principal=principal.key_id,
+        key=idempotency_key,
+        request_fingerprint=fingerprint("POST", request.url.path, data.model_dump_json().encode()),
+        act=register,
+    )
 
 
 @router.get("/{community_id}", response_model=CommunityPublic, responses=PROBLEMS, name="get_community")
-async def get_community(community_id: UUID, session: SessionDep, response: Response) -> CommunityPublic:
-    """One community."""
-    community = await service.get_community(session, community_id=community_id)
-    response.headers["ETag"] = _etag(community.version)
-    return CommunityPublic.model_validate(community, from_attributes=True)
+async def get_community(community_id: CommunityId, session: SessionDep) -> JSONResponse:
+    """One community, with its ETag for a later change."""
+    return _answer(service.public(await service.get_community(session, community_id=community_id)))
+
+
+@router.patch(
+    "/{community_id}",
+    response_model=CommunityPublic,
+    responses=PROBLEMS,
+    openapi_extra={"requestBody": {"content": {"application/merge-patch+json": {}}}},
+)
+async def update_community(
+    community_id: CommunityId, patch: CommunityUpdate, session: SessionDep, principal: Writer, if_match: IfMatch = None
+) -> JSONResponse:
+    """Change fields (JSON merge patch); 412 when someone changed the community since you read it."""
+    community = await service.update_community(
+        session,
+        community_id=community_id,
+        patch=patch,
+        expected_version=expected_version(if_match),
+        principal=principal,
+    )
+    return _answer(service.public(community))
+
+
+@router.post("/{community_id}/status", response_model=CommunityPublic, responses=PROBLEMS)
+async def change_status(
+    community_id: CommunityId, change: StatusChange, session: SessionDep, principal: Writer, if_match: IfMatch = None
+) -> JSONResponse:
+    """Move the community in its lifecycle: planned → active → ended or absorbed (ended may restart)."""
+    community = await service.change_status(
+        session,
+        community_id=community_id,
+        status=change.status,
+        reason=change.reason,
+        absorbed_into=change.absorbed_into,
+        expected_version=expected_version(if_match),
+        principal=principal,
+    )
+    return _answer(service.public(community))
+
+
+@router.get("/{community_id}/history", response_model=HistoryPublic, responses=PROBLEMS)
+async def community_history(
+    community_id: CommunityId, session: SessionDep, limit: Annotated[int, Query(ge=1, le=1000)] = 200
+) -> HistoryPublic:
+    """Every change of the community: who, when, which fields (old and new), from which source."""
+    changes = await service.history(session, community_id=community_id, limit=limit)
+    return HistoryPublic(community_id=community_id, data=[ChangePublic.model_validate(change) for change in changes])

@@ -1,55 +1,274 @@
-"""Business rules for communities; every change emits its event through the outbox."""
+"""Business rules for communities; every change is versioned, recorded in history and emitted."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 from uuid import UUID
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_registry.communities import repository
-from lcn_registry.communities.models import Community, CommunityCreate
-from lcn_shared.auth import Principal
-from lcn_shared.contracts import CommunityRegistered
+from lcn_registry.communities.models import Community, CommunityChange
+from lcn_registry.communities.schemas import (
+    CommunityCreate,
+    CommunityPublic,
+    CommunityUpdate,
+    check_consistency,
+)
+from lcn_registry.organisations import repository as organisations
+from lcn_shared.auth import Principal, Role
+from lcn_shared.contracts import CommunityRegistered, CommunityStatusChanged, CommunityUpdated
+from lcn_shared.contracts.base import EventContract
+from lcn_shared.contracts.registry import CommunityMember
+from lcn_shared.contracts.vocabulary import CommunityStatus
 from lcn_shared.messaging.outbox import add_event
-from lcn_shared.problems import NotFound
+from lcn_shared.problems import Conflict, Forbidden, NotFound, PreconditionFailed, UnprocessableContent
+
+# The community's own fields (everything but identity, bookkeeping and status, which has its own endpoint).
+DOMAIN_FIELDS = tuple(name for name in CommunityUpdate.model_fields)
+ALLOWED_TRANSITIONS = {
+    CommunityStatus.PLANNED: {CommunityStatus.ACTIVE, CommunityStatus.ENDED},
+    CommunityStatus.ACTIVE: {CommunityStatus.ENDED, CommunityStatus.ABSORBED},
+    CommunityStatus.ENDED: {CommunityStatus.ACTIVE},
+    CommunityStatus.ABSORBED: set(),
+}
+EDITING_ROLES = {Role.ADMIN, Role.COORDINATOR}
 
 
-async def register_community(session: AsyncSession, *, data: CommunityCreate, principal: Principal) -> Community:
-    """Register a community owned by the caller's organisation and stage `community.registered`."""
+def as_json(value: Any) -> Any:
+    """A field value as the API and events show it."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    return value
+
+
+def from_json(name: str, value: Any) -> Any:
+    """A field value as the table holds it."""
+    if name in ("start_date", "end_date") and isinstance(value, str):
+        return date.fromisoformat(value)
+    return value
+
+
+def public(community: Community) -> CommunityPublic:
+    """The API's view of a community."""
+    return CommunityPublic.model_validate(community, from_attributes=True)
+
+
+async def get_community(session: AsyncSession, *, community_id: UUID, for_update: bool = False) -> Community:
+    """The community, or NotFound (a merged-away id is resolved by the router first)."""
+    community = await repository.get(session, community_id, for_update=for_update)
+    if community is None:
+        raise NotFound(f"No community {community_id}.")
+    return community
+
+
+async def authorise_change(session: AsyncSession, *, community: Community, principal: Principal) -> None:
+    """Coordinators change any community; a partner only one its organisation leads or may edit."""
+    if principal.role in EDITING_ROLES:
+        return
+    if principal.role is Role.PARTNER and principal.organisation_id is not None:
+        if community.owner_organisation_id == principal.organisation_id:
+            return
+        if await organisations.may_edit(session, community.community_id, principal.organisation_id):
+            return
+    raise Forbidden(f"{principal.actor} may not change community {community.community_id}.")
+
+
+def check_version(community: Community, expected_version: int | None) -> None:
+    """412 unless the caller saw the current version (`If-Match: *` passes None)."""
+    if expected_version is not None and expected_version != community.version:
+        raise PreconditionFailed(
+            f"The community is at version {community.version}, not {expected_version}; fetch it and retry.",
+            current_version=community.version,
+        )
+
+
+def record_change(
+    session: AsyncSession, community: Community, *, change: str, actor: str, origin: str, changes: dict[str, Any]
+) -> datetime:
+    """Bump the version and write the history entry; return the change's time."""
     now = datetime.now(UTC)
-    community = Community(
+    community.version += 1
+    community.updated_at = now
+    session.add(community)
+    session.add(
+        CommunityChange(
+            community_id=community.community_id,
+            version=community.version,
+            change=change,
+            actor=actor,
+            origin=origin,
+            changes=changes,
+            changed_at=now,
+        )
+    )
+    return now
+
+
+async def apply_values(
+    session: AsyncSession,
+    community: Community,
+    values: dict[str, Any],
+    *,
+    actor: str,
+    origin: str,
+    provenance: dict[str, Any],
+    staged: list[EventContract] | None = None,
+) -> dict[str, Any]:
+    """Set the fields that differ, record and emit the change; return the changed fields' new values.
+    With `staged`, the event is appended there for one bulk outbox insert (imports) instead of written now."""
+    changed = {name: value for name, value in values.items() if as_json(getattr(community, name)) != value}
+    if not changed:
+        return {}
+    history = {name: {"old": as_json(getattr(community, name)), "new": value} for name, value in changed.items()}
+    for name, value in changed.items():
+        setattr(community, name, from_json(name, value))
+    community.provenance = {**community.provenance, **{name: provenance[name] for name in changed}}
+    now = record_change(session, community, change="updated", actor=actor, origin=origin, changes=history)
+    event = CommunityUpdated(
+        community_id=community.community_id,
+        version=community.version,
+        changed_fields=sorted(changed),
+        changes=changed,
+        updated_at=now,
+        origin=origin,
+    )
+    if staged is None:
+        await add_event(session, event, occurred_at=now)
+    else:
+        staged.append(event)
+    return changed
+
+
+def registered_event(community: Community, members: list[CommunityMember], origin: str) -> CommunityRegistered:
+    """The registered event of a new community."""
+    return CommunityRegistered.model_validate(
+        {
+            **{name: as_json(getattr(community, name)) for name in DOMAIN_FIELDS},
+            "community_id": community.community_id,
+            "kind": community.kinds[0],
+            "status": community.status,
+            "owner_organisation_id": community.owner_organisation_id,
+            "registered_at": community.created_at,
+            "version": community.version,
+            "origin": origin,
+            "members": members,
+        }
+    )
+
+
+def new_community(values: dict[str, Any], *, owner_organisation_id: UUID | None, now: datetime) -> Community:
+    """A community row from API-shaped values."""
+    return Community(
         community_id=uuid.uuid4(),
-        name=data.name,
-        kind=data.kind.value,
-        landsdeel=data.landsdeel.value,
-        topsectors=[topsector.value for topsector in data.topsectors],
-        owner_organisation_id=principal.organisation_id,
+        **{name: from_json(name, value) for name, value in values.items()},
+        owner_organisation_id=owner_organisation_id,
         created_at=now,
         updated_at=now,
     )
+
+
+async def register_community(session: AsyncSession, *, data: CommunityCreate, principal: Principal) -> Community:
+    """Register a community; a partner's organisation becomes its lead. Stage `community.registered`."""
+    from lcn_registry.organisations import service as organisation_service  # a cycle: memberships change communities
+
+    now = datetime.now(UTC)
+    values = data.model_dump(mode="json")
+    community = new_community(values, owner_organisation_id=principal.organisation_id, now=now)
+    community.provenance = {name: {"origin": "api", "actor": principal.actor} for name in data.model_fields_set}
     session.add(community)
-    await session.flush()  # the community row first, then its event
+    await session.flush()
+    members = []
+    if principal.organisation_id is not None:
+        members.append(await organisation_service.join_as_lead(session, community=community, principal=principal))
+    session.add(
+        CommunityChange(
+            community_id=community.community_id,
+            version=community.version,
+            change="registered",
+            actor=principal.actor,
+            origin="api",
+            changes={name: {"old": None, "new": value} for name, value in values.items() if value not in (None, [])},
+            changed_at=now,
+        )
+    )
+    await add_event(session, registered_event(community, members, "api"), occurred_at=now)
+    return community
+
+
+async def update_community(
+    session: AsyncSession,
+    *,
+    community_id: UUID,
+    patch: CommunityUpdate,
+    expected_version: int | None,
+    principal: Principal,
+) -> Community:
+    """Apply a merge patch when the caller saw the current version and may change the community."""
+    community = await get_community(session, community_id=community_id, for_update=True)
+    await authorise_change(session, community=community, principal=principal)
+    check_version(community, expected_version)
+    changes = patch.changes()
+    if "topsectors" in changes and "primary_topsector" not in changes:
+        # The main sector follows the list unless the patch names it.
+        primary = community.primary_topsector
+        changes["primary_topsector"] = (
+            primary if primary in changes["topsectors"] else next(iter(changes["topsectors"]), None)
+        )
+    merged = {name: as_json(getattr(community, name)) for name in DOMAIN_FIELDS} | changes
+    try:
+        check_consistency(merged)
+    except ValueError as error:
+        raise UnprocessableContent(str(error)) from error
+    provenance = {name: {"origin": "api", "actor": principal.actor} for name in changes}
+    await apply_values(session, community, changes, actor=principal.actor, origin="api", provenance=provenance)
+    return community
+
+
+async def change_status(
+    session: AsyncSession,
+    *,
+    community_id: UUID,
+    status: CommunityStatus,
+    reason: str | None,
+    absorbed_into: str | None,
+    expected_version: int | None,
+    principal: Principal,
+) -> Community:
+    """Move the community in its lifecycle along an allowed transition; stage `community.status-changed`."""
+    community = await get_community(session, community_id=community_id, for_update=True)
+    await authorise_change(session, community=community, principal=principal)
+    check_version(community, expected_version)
+    previous = CommunityStatus(community.status)
+    if status not in ALLOWED_TRANSITIONS[previous]:
+        allowed = ", ".join(sorted(ALLOWED_TRANSITIONS[previous])) or "none"
+        raise Conflict(f"A community cannot go from {previous} to {status}; allowed: {allowed}.")
+    community.status = status.value
+    changes = {"status": {"old": previous.value, "new": status.value}, "reason": reason, "absorbed_into": absorbed_into}
+    now = record_change(
+        session, community, change="status-changed", actor=principal.actor, origin="api", changes=changes
+    )
     await add_event(
         session,
-        CommunityRegistered(
+        CommunityStatusChanged(
             community_id=community.community_id,
-            name=data.name,
-            kind=data.kind,
-            landsdeel=data.landsdeel,
-            topsectors=data.topsectors,
-            owner_organisation_id=community.owner_organisation_id,
-            registered_at=now,
+            version=community.version,
+            previous_status=previous,
+            status=status,
+            reason=reason,
+            absorbed_into=absorbed_into,
+            changed_at=now,
         ),
         occurred_at=now,
     )
     return community
 
 
-async def get_community(session: AsyncSession, *, community_id: UUID) -> Community:
-    """The community, or NotFound."""
-    community = await repository.get_community(session, community_id)
-    if community is None:
-        raise NotFound(f"No community {community_id}.")
-    return community
+async def history(session: AsyncSession, *, community_id: UUID, limit: int) -> list[CommunityChange]:
+    """The community's changes, newest first."""
+    await get_community(session, community_id=community_id)
+    return await repository.history(session, community_id, limit=limit)

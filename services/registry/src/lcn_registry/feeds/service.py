@@ -1,0 +1,368 @@
+"""Feed imports: jobs, per-record results, incremental matching, lineage and snapshot withdrawal."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import ValidationError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from lcn_registry.communities import service as communities
+from lcn_registry.communities.models import Community, CommunityChange
+from lcn_registry.feeds import repository
+from lcn_registry.feeds.formats import RawRow
+from lcn_registry.feeds.models import ImportJob, SourceRecord
+from lcn_registry.feeds.schemas import FeedRecord, ImportMode, RecordResult
+from lcn_registry.matching import profiles
+from lcn_registry.matching import repository as matching_repository
+from lcn_registry.matching import service as matching
+from lcn_registry.matching.survivorship import SourceView, golden_partners, golden_values
+from lcn_registry.organisations import service as organisations
+from lcn_registry.organisations.models import Membership
+from lcn_shared.auth import Principal, Role
+from lcn_shared.contracts import FeedImportCompleted
+from lcn_shared.contracts.base import EventContract
+from lcn_shared.messaging.outbox import add_event, add_events
+from lcn_shared.problems import Conflict, Forbidden, NotFound
+
+COUNTED = ("added", "updated", "unchanged", "rejected", "withdrawn", "linked", "review", "new_communities")
+
+
+@dataclass
+class Parsed:
+    """A valid record of a delivery."""
+
+    position: int
+    raw: dict[str, Any]
+    record: dict[str, Any]
+    content_hash: str
+
+
+@dataclass
+class Batch:
+    """What one delivered batch does, gathered so that it is written in a few round trips."""
+
+    job: ImportJob
+    now: datetime
+    results: list[RecordResult] = field(default_factory=list)
+    events: list[EventContract] = field(default_factory=list)
+    affected: set[UUID] = field(default_factory=set)
+
+    @property
+    def origin(self) -> str:
+        """Where this batch's changes come from."""
+        return f"feed:{self.job.feed_source}"
+
+
+def authorise_source(principal: Principal, feed_source: str) -> None:
+    """A feed key delivers only for its own source; coordinators and admins for any."""
+    if principal.role is Role.FEED and principal.feed_source != feed_source:
+        raise Forbidden(f"This key delivers for {principal.feed_source!r}, not {feed_source!r}.")
+
+
+def content_hash(record: dict[str, Any]) -> str:
+    """The identity of a record's content: the same record, however formatted, hashes the same."""
+    return hashlib.sha256(json.dumps(record, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def rejection_reason(error: ValidationError) -> str:
+    """A validation error as one readable line per field."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in item['loc']) or 'record'}: {item['msg'].removeprefix('Value error, ')}"
+        for item in error.errors()
+    )
+
+
+async def open_job(session: AsyncSession, *, feed_source: str, mode: ImportMode, principal: Principal) -> ImportJob:
+    """Start a delivery; batches follow, then completion."""
+    authorise_source(principal, feed_source)
+    job = ImportJob(
+        job_id=uuid.uuid4(),
+        feed_source=feed_source,
+        mode=mode,
+        counts=dict.fromkeys(COUNTED, 0),
+        created_by=principal.actor,
+        created_at=datetime.now(UTC),
+    )
+    session.add(job)
+    await session.flush()
+    return job
+
+
+async def open_job_of(session: AsyncSession, *, feed_source: str, job_id: UUID, principal: Principal) -> ImportJob:
+    """An open job of this source, locked for the batch."""
+    authorise_source(principal, feed_source)
+    job = await repository.job(session, job_id, for_update=True)
+    if job is None or job.feed_source != feed_source:
+        raise NotFound(f"No import job {job_id} for {feed_source}.")
+    if job.state != "open":
+        raise Conflict(f"Import job {job_id} is {job.state}; open a new job.")
+    return job
+
+
+async def import_rows(session: AsyncSession, *, job: ImportJob, rows: list[RawRow]) -> list[RecordResult]:
+    """Import one batch of a job: validate, classify, match, link, refresh golden records, record results."""
+    await repository.lock_imports(session)
+    batch = Batch(job=job, now=datetime.now(UTC))
+    parsed = _validate(batch, rows)
+    existing = await repository.records(session, job.feed_source, [item.record["external_id"] for item in parsed])
+    fresh = [item for item in parsed if item.record["external_id"] not in existing]
+    await _touch_or_update(
+        session, batch, [item for item in parsed if item.record["external_id"] in existing], existing
+    )
+    await _add_new(session, batch, fresh)
+    await matching.refresh_golden(
+        session, batch.affected, actor=job.created_by, origin=batch.origin, staged=batch.events
+    )
+    await add_events(session, batch.events, occurred_at=batch.now)
+    await _record_results(session, batch, len(rows))
+    return sorted(batch.results, key=lambda result: result.position)
+
+
+def _validate(batch: Batch, rows: list[RawRow]) -> list[Parsed]:
+    """Valid records; every other row is rejected with its reason (the rest of the batch still imports)."""
+    parsed, seen = [], set()
+    for row in rows:
+        external_id = row.data.get("external_id") if row.data else None
+        external_id = external_id if isinstance(external_id, str) else None
+        if row.data is None:
+            batch.results.append(
+                RecordResult(position=row.position, external_id=None, outcome="rejected", reason=row.error)
+            )
+            continue
+        try:
+            record = FeedRecord.model_validate(row.data).model_dump(mode="json")
+        except ValidationError as error:
+            reason = rejection_reason(error)
+            batch.results.append(
+                RecordResult(position=row.position, external_id=external_id, outcome="rejected", reason=reason)
+            )
+            continue
+        if record["external_id"] in seen:
+            reason = "external_id appears twice in this batch; the first one was imported"
+            batch.results.append(
+                RecordResult(position=row.position, external_id=external_id, outcome="rejected", reason=reason)
+            )
+            continue
+        seen.add(record["external_id"])
+        parsed.append(Parsed(row.position, row.data, record, content_hash(record)))
+    return parsed
+
+
+async def _touch_or_update(
+    session: AsyncSession, batch: Batch, known: list[Parsed], existing: dict[str, SourceRecord]
+) -> None:
+    """Known records: unchanged ones are only marked seen; changed or returning ones refresh their community."""
+    unchanged = []
+    for item in known:
+        stored = existing[item.record["external_id"]]
+        if stored.content_hash == item.content_hash and stored.state == "active":
+            unchanged.append(stored.external_id)
+            batch.results.append(_result(item, "unchanged", stored.community_id))
+            continue
+        stored.raw, stored.record, stored.content_hash = item.raw, item.record, item.content_hash
+        stored.state, stored.withdrawn_at = "active", None
+        stored.last_seen_at, stored.last_job_id = batch.now, batch.job.job_id
+        session.add(stored)
+        batch.affected.add(stored.community_id)
+        batch.results.append(_result(item, "updated", stored.community_id))
+    await repository.touch(session, batch.job.feed_source, unchanged, batch.job.job_id, batch.now)
+
+
+async def _add_new(session: AsyncSession, batch: Batch, fresh: list[Parsed]) -> None:
+    """New records: link to a matching golden record, or found a new one (queued for review if uncertain)."""
+    record_profiles = [profiles.of_record(item.record) for item in fresh]
+    matches = await matching.match_records(session, feed_source=batch.job.feed_source, profiles=record_profiles)
+    founding = [(item, match) for item, match in zip(fresh, matches, strict=True) if match.decision != "link"]
+    created = await _found_communities(session, batch, [item for item, _ in founding])
+    source_rows, reviews = [], []
+    for item, match in zip(fresh, matches, strict=True):
+        if match.decision == "link":
+            assert match.candidate_id is not None
+            community_id, link = match.candidate_id, "linked"
+            batch.affected.add(community_id)
+        else:
+            community_id = created[item.record["external_id"]]
+            link = "review" if match.decision == "review" else "new-community"
+        if match.decision == "review" and match.candidate_id is not None and match.score is not None:
+            reviews.append(_review_row(community_id, match, batch.now))
+        source_rows.append(_source_row(batch, item, community_id, match.explain()))
+        batch.results.append(_result(item, "added", community_id, link))
+    await repository.insert_records(session, source_rows)
+    await matching_repository.add_reviews(session, reviews)
+
+
+async def _found_communities(session: AsyncSession, batch: Batch, items: list[Parsed]) -> dict[str, UUID]:
+    """One new golden record per record, with memberships, history, match keys and `registered` events."""
+    if not items:
+        return {}
+    partners = await organisations.ensure_organisations(
+        session, (partner for item in items for partner in item.record["partners"])
+    )
+    created: dict[str, UUID] = {}
+    communities_rows, memberships, history, keys = [], [], [], []
+    for item in items:
+        view = SourceView(batch.job.feed_source, item.record["external_id"], item.record, batch.now)
+        values, provenance = golden_values([view], manual_fields=set())
+        community = communities.new_community(
+            {**values, "status": item.record.get("status") or "active", "synthetic": item.record["synthetic"]},
+            owner_organisation_id=None,
+            now=batch.now,
+        )
+        community.provenance = provenance
+        created[item.record["external_id"]] = community.community_id
+        members = []
+        for key, partner in golden_partners([view]).items():
+            organisation = partners[key]
+            memberships.append(
+                _membership_row(community.community_id, organisation.organisation_id, partner, batch.now)
+            )
+            members.append(organisations.member(organisation, partner["role"]))
+        communities_rows.append(community)
+        history.append(_registered_change(community, batch, values))
+        keys += matching.index_rows(community.community_id, profiles.of_record(item.record))
+        batch.events.append(communities.registered_event(community, members, batch.origin))
+    session.add_all(communities_rows)
+    await session.flush()
+    session.add_all(history)
+    session.add_all(Membership(**row) for row in memberships)
+    await matching_repository.add_keys(session, keys)
+    return created
+
+
+def _registered_change(community: Community, batch: Batch, values: dict[str, Any]) -> CommunityChange:
+    """The history entry of a community founded from a feed record."""
+    return CommunityChange(
+        community_id=community.community_id,
+        version=community.version,
+        change="registered",
+        actor=batch.job.created_by,
+        origin=batch.origin,
+        changes={name: {"old": None, "new": value} for name, value in values.items()},
+        changed_at=batch.now,
+    )
+
+
+def _membership_row(
+    community_id: UUID, organisation_id: UUID, partner: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    """A membership a feed gives; a feed's lead may edit the community."""
+    return {
+        "community_id": community_id,
+        "organisation_id": organisation_id,
+        "role": partner["role"],
+        "can_edit": partner["role"] == "lead",
+        "origin": partner["origin"],
+        "created_at": now,
+    }
+
+
+def _source_row(batch: Batch, item: Parsed, community_id: UUID, match: dict[str, Any]) -> dict[str, Any]:
+    """The lineage row of a new record."""
+    return {
+        "feed_source": batch.job.feed_source,
+        "external_id": item.record["external_id"],
+        "community_id": community_id,
+        "raw": item.raw,
+        "record": item.record,
+        "content_hash": item.content_hash,
+        "state": "active",
+        "match": match,
+        "first_seen_at": batch.now,
+        "last_seen_at": batch.now,
+        "last_job_id": batch.job.job_id,
+    }
+
+
+def _review_row(community_id: UUID, match: matching.Match, now: datetime) -> dict[str, Any]:
+    """A pair for a coordinator: the new golden record and the existing one it may duplicate."""
+    assert match.score is not None
+    return {
+        "review_id": uuid.uuid4(),
+        "community_id": community_id,
+        "candidate_id": match.candidate_id,
+        "score": match.score.probability,
+        "explanation": match.score.explain(),
+        "state": "open",
+        "created_at": now,
+    }
+
+
+def _result(item: Parsed, outcome: str, community_id: UUID, link: str | None = None) -> RecordResult:
+    """One record's result."""
+    return RecordResult.model_validate(
+        {
+            "position": item.position,
+            "external_id": item.record["external_id"],
+            "outcome": outcome,
+            "community_id": community_id,
+            "link": link,
+        }
+    )
+
+
+async def _record_results(session: AsyncSession, batch: Batch, received: int) -> None:
+    """Store the batch's per-record results and add them to the job's counts."""
+    await repository.add_results(
+        session, [{"job_id": batch.job.job_id, **result.model_dump()} for result in batch.results]
+    )
+    tally: Counter[str] = Counter(result.outcome for result in batch.results)
+    tally.update(result.link for result in batch.results if result.link in ("linked", "review"))
+    tally["new_communities"] += sum(result.link in ("new-community", "review") for result in batch.results)
+    batch.job.counts = {name: batch.job.counts.get(name, 0) + tally.get(name, 0) for name in COUNTED}
+    batch.job.received += received
+    session.add(batch.job)
+
+
+async def complete_job(session: AsyncSession, *, job: ImportJob) -> ImportJob:
+    """Finish the delivery: a snapshot withdraws what it did not deliver; emit `feed.import-completed`."""
+    await repository.lock_imports(session)
+    now = datetime.now(UTC)
+    if job.mode == "snapshot":
+        withdrawn = await repository.withdraw_unseen(session, job.feed_source, job.job_id, now)
+        staged: list[EventContract] = []
+        for record in withdrawn:
+            session.add(_withdrawal(record, job, now))
+        await matching.refresh_golden(
+            session,
+            {record.community_id for record in withdrawn},
+            actor=job.created_by,
+            origin=f"feed:{job.feed_source}",
+            staged=staged,
+        )
+        await add_events(session, staged, occurred_at=now)
+        job.counts = {**job.counts, "withdrawn": len(withdrawn)}
+    job.state, job.completed_at = "completed", now
+    session.add(job)
+    await add_event(
+        session,
+        FeedImportCompleted(
+            job_id=job.job_id,
+            feed_source=job.feed_source,
+            mode=job.mode,
+            counts=job.counts,
+            completed_at=now,
+        ),
+        occurred_at=now,
+    )
+    return job
+
+
+def _withdrawal(record: SourceRecord, job: ImportJob, now: datetime) -> CommunityChange:
+    """History entry: a source no longer lists the community (the community itself stays)."""
+    return CommunityChange(
+        community_id=record.community_id,
+        version=0,
+        change="source-withdrawn",
+        actor=job.created_by,
+        origin=f"feed:{job.feed_source}",
+        changes={"source": {"feed_source": record.feed_source, "external_id": record.external_id}},
+        changed_at=now,
+    )

@@ -1,0 +1,30 @@
+"""Blocking: the keys under which records are filed, so a record is compared only with a few others.
+
+A 10,000-record feed compared pair by pair would take 50 million comparisons; compared only within
+shared keys it takes a few per record. Frequent tokens and partners (a large ROC in hundreds of
+communities) make huge blocks that carry little information, so such blocks are skipped when
+candidates are gathered (see MAX_BLOCK_SIZE), while site and full-name keys are always used.
+"""
+
+from __future__ import annotations
+
+from lcn_registry.matching.scoring import Profile
+
+MAX_BLOCK_SIZE = 40
+ALWAYS_USED = ("site:", "name:")
+MIN_TOKEN_LENGTH = 4
+
+
+def block_keys(profile: Profile) -> set[str]:
+    """Every key a record is filed under."""
+    keys = {f"name:{profile.core_name}"}
+    if profile.site:
+        keys.add(f"site:{profile.site}")
+    keys.update(f"tok:{token}" for token in profile.core_name.split() if len(token) >= MIN_TOKEN_LENGTH)
+    keys.update(f"org:{partner}" for partner in profile.partners)
+    return keys
+
+
+def always_used(block_key: str) -> bool:
+    """Keys precise enough to use however many records share them."""
+    return block_key.startswith(ALWAYS_USED)

@@ -1,0 +1,148 @@
+"""Queries of matching: blocking keys, candidate profiles, reviews."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import delete, func, or_, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from lcn_registry.communities.models import Community
+from lcn_registry.feeds.models import SourceRecord
+from lcn_registry.matching import profiles
+from lcn_registry.matching.blocking import MAX_BLOCK_SIZE
+from lcn_registry.matching.models import MatchKey, MatchReview
+from lcn_registry.matching.scoring import Profile
+from lcn_registry.organisations.models import Membership, Organisation
+
+# Members of the requested blocks, skipping frequent token/partner blocks without transferring them.
+CANDIDATES = text(
+    """
+    SELECT block_key, community_id FROM (
+        SELECT block_key, community_id, count(*) OVER (PARTITION BY block_key) AS block_size
+        FROM match_key WHERE block_key = ANY(:keys)
+    ) AS blocks
+    WHERE block_size <= :max_block OR block_key LIKE 'site:%' OR block_key LIKE 'name:%'
+    """
+)
+
+
+async def candidates(session: AsyncSession, keys: Iterable[str]) -> dict[str, list[UUID]]:
+    """Golden records filed under each key (frequent token and partner blocks left out)."""
+    rows = await session.exec(CANDIDATES, params={"keys": list(set(keys)), "max_block": MAX_BLOCK_SIZE})  # type: ignore[call-overload]
+    found: dict[str, list[UUID]] = defaultdict(list)
+    for block_key, community_id in rows:
+        found[block_key].append(community_id)
+    return found
+
+
+async def community_profiles(session: AsyncSession, community_ids: Iterable[UUID]) -> dict[UUID, Profile]:
+    """Matching profiles of golden records, with their partners' normalised names."""
+    ids = list(set(community_ids))
+    if not ids:
+        return {}
+    partner_keys = (
+        select(func.coalesce(func.array_agg(Organisation.name_key), text("'{}'::text[]")))
+        .join(Membership, col(Membership.organisation_id) == col(Organisation.organisation_id))
+        .where(col(Membership.community_id) == col(Community.community_id))
+        .scalar_subquery()
+    )
+    rows = await session.exec(
+        select(  # type: ignore[call-overload]
+            Community.community_id,
+            Community.name,
+            Community.kinds,
+            Community.landsdeel,
+            Community.province,
+            Community.municipality,
+            Community.website,
+            partner_keys,
+        ).where(col(Community.community_id).in_(ids))
+    )
+    return {
+        row[0]: profiles.profile(
+            community_id=row[0],
+            name=row[1],
+            kinds=row[2],
+            landsdeel=row[3],
+            province=row[4],
+            municipality=row[5],
+            website=row[6],
+            partner_keys=row[7],
+        )
+        for row in rows
+    }
+
+
+async def holding_source(session: AsyncSession, feed_source: str, community_ids: Iterable[UUID]) -> set[UUID]:
+    """Golden records that already have an active record of this source (one record per source each)."""
+    ids = list(set(community_ids))
+    if not ids:
+        return set()
+    rows = await session.exec(
+        select(SourceRecord.community_id).where(
+            SourceRecord.feed_source == feed_source,
+            SourceRecord.state == "active",
+            col(SourceRecord.community_id).in_(ids),
+        )
+    )
+    return set(rows.all())
+
+
+async def add_keys(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """File golden records under their keys."""
+    if rows:
+        await session.exec(insert(MatchKey).on_conflict_do_nothing(), params=rows)
+
+
+async def remove_keys(session: AsyncSession, community_ids: Iterable[UUID]) -> None:
+    """Unfile golden records (before re-filing them, or when merged away)."""
+    await session.exec(delete(MatchKey).where(col(MatchKey.community_id).in_(list(community_ids))))
+
+
+async def add_reviews(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Queue pairs for a coordinator; a pair already queued or decided stays as it is."""
+    if rows:
+        await session.exec(insert(MatchReview).on_conflict_do_nothing(), params=rows)
+
+
+async def review(session: AsyncSession, review_id: UUID, *, for_update: bool = False) -> MatchReview | None:
+    """One review."""
+    return await session.get(MatchReview, review_id, with_for_update=for_update)
+
+
+async def reviews(session: AsyncSession, *, state: str | None, limit: int) -> list[MatchReview]:
+    """Reviews, most certain first."""
+    query = select(MatchReview).order_by(col(MatchReview.score).desc(), col(MatchReview.created_at)).limit(limit)
+    if state:
+        query = query.where(MatchReview.state == state)
+    return list((await session.exec(query)).all())
+
+
+async def reviews_involving(session: AsyncSession, community_id: UUID) -> list[MatchReview]:
+    """Open reviews that name the community on either side."""
+    rows = await session.exec(
+        select(MatchReview).where(
+            MatchReview.state == "open",
+            or_(col(MatchReview.community_id) == community_id, col(MatchReview.candidate_id) == community_id),
+        )
+    )
+    return list(rows.all())
+
+
+async def supersede_reviews(session: AsyncSession, community_id: UUID, *, decided_by: str, now: datetime) -> None:
+    """Close open reviews naming a community that is merged away."""
+    await session.exec(
+        update(MatchReview)
+        .where(
+            col(MatchReview.state) == "open",
+            or_(col(MatchReview.community_id) == community_id, col(MatchReview.candidate_id) == community_id),
+        )
+        .values(state="superseded", decided_at=now, decided_by=decided_by)
+    )

@@ -1,0 +1,68 @@
+"""HTTP endpoints of entity resolution: the review queue, merges and explanations."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query
+
+from lcn_registry.communities import service as communities
+from lcn_registry.communities.router import CommunityId
+from lcn_registry.communities.schemas import CommunityPublic
+from lcn_registry.matching import repository, service
+from lcn_registry.matching.schemas import MergeRequest, ReviewPublic
+from lcn_shared.auth import Principal, Role, require
+from lcn_shared.db import SessionDep
+from lcn_shared.problems import PROBLEM_JSON
+
+router = APIRouter(tags=["matching"])
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    code: {"content": {PROBLEM_JSON: {}}} for code in (401, 403, 404, 409, 422)
+}
+Coordinator = Annotated[Principal, Depends(require(Role.COORDINATOR))]
+
+
+@router.get("/matching/reviews", response_model=list[ReviewPublic])
+async def list_reviews(
+    session: SessionDep,
+    state: Annotated[Literal["open", "accepted", "rejected", "superseded"] | None, Query()] = "open",
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[ReviewPublic]:
+    """Pairs that may be one community, most likely first, each with its field-by-field explanation."""
+    return [
+        ReviewPublic.model_validate(review) for review in await repository.reviews(session, state=state, limit=limit)
+    ]
+
+
+@router.post("/matching/reviews/{review_id}/accept", response_model=ReviewPublic, responses=PROBLEMS)
+async def accept_review(review_id: UUID, session: SessionDep, principal: Coordinator) -> ReviewPublic:
+    """They are one community: merge the newer record into the older one, whose id stays."""
+    review = await service.decide_review(session, review_id=review_id, accept=True, actor=principal.actor)
+    return ReviewPublic.model_validate(review)
+
+
+@router.post("/matching/reviews/{review_id}/reject", response_model=ReviewPublic, responses=PROBLEMS)
+async def reject_review(review_id: UUID, session: SessionDep, principal: Coordinator) -> ReviewPublic:
+    """They are different communities: keep both, and never propose this pair again."""
+    review = await service.decide_review(session, review_id=review_id, accept=False, actor=principal.actor)
+    return ReviewPublic.model_validate(review)
+
+
+@router.post("/communities/{community_id}/merges", response_model=CommunityPublic, responses=PROBLEMS)
+async def merge_into(
+    community_id: CommunityId, data: MergeRequest, session: SessionDep, principal: Coordinator
+) -> CommunityPublic:
+    """Merge a duplicate into this community; the duplicate's id redirects here from now on."""
+    survivor = await service.merge_communities(
+        session, survivor_id=community_id, merged_id=data.community_id, actor=principal.actor, reason="manual"
+    )
+    return communities.public(survivor)
+
+
+@router.get("/matching/explain", responses=PROBLEMS)
+async def explain(
+    session: SessionDep, community_id: Annotated[UUID, Query()], other_id: Annotated[UUID, Query()]
+) -> dict[str, Any]:
+    """How alike two communities are, field by field: each field's level and its weight in bits."""
+    return await service.explain_pair(session, community_id=community_id, other_id=other_id)

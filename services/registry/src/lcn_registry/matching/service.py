@@ -1,0 +1,253 @@
+"""Entity resolution: matching new records to golden records, survivorship, merges and reviews."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from rapidfuzz import fuzz, process
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from lcn_registry.communities import repository as communities_repository
+from lcn_registry.communities import service as communities
+from lcn_registry.communities.models import Community, CommunityRedirect
+from lcn_registry.feeds import repository as feeds
+from lcn_registry.matching import repository
+from lcn_registry.matching.blocking import always_used, block_keys
+from lcn_registry.matching.models import MatchReview
+from lcn_registry.matching.scoring import Profile, Score, compare
+from lcn_registry.matching.survivorship import SourceView, golden_partners, golden_values, manual_fields
+from lcn_registry.organisations import repository as organisations_repository
+from lcn_registry.organisations import service as organisations
+from lcn_registry.organisations.models import Membership
+from lcn_shared.contracts import CommunityMerged
+from lcn_shared.contracts.base import EventContract
+from lcn_shared.messaging.outbox import add_events
+from lcn_shared.problems import Conflict, NotFound
+
+# Candidates whose names share too little are not scored in full (a cheap C-level prefilter).
+NAME_PREFILTER = 50
+MAX_SCORED_CANDIDATES = 8
+
+
+@dataclass(frozen=True)
+class Match:
+    """The best candidate for a new record and what to do with it."""
+
+    decision: str
+    candidate_id: UUID | None = None
+    score: Score | None = None
+
+    def explain(self) -> dict[str, Any]:
+        """How the record was linked, for its lineage."""
+        explained: dict[str, Any] = {"decision": self.decision, "candidate_id": str(self.candidate_id or "") or None}
+        return explained | ({"score": self.score.explain()} if self.score else {})
+
+
+async def match_records(session: AsyncSession, *, feed_source: str, profiles: Sequence[Profile]) -> list[Match]:
+    """The best existing golden record for each new record of a source, found through blocking."""
+    keys_of = [block_keys(profile) for profile in profiles]
+    blocks = await repository.candidates(session, set().union(*keys_of) if keys_of else set())
+    candidate_ids = {community_id for members in blocks.values() for community_id in members}
+    # One record per source in a golden record: communities this source already describes are taken.
+    taken = await repository.holding_source(session, feed_source, candidate_ids)
+    known = await repository.community_profiles(session, candidate_ids - taken)
+    return [_best_match(profile, keys, blocks, known) for profile, keys in zip(profiles, keys_of, strict=True)]
+
+
+def _best_match(profile: Profile, keys: set[str], blocks: dict[str, list[UUID]], known: dict[UUID, Profile]) -> Match:
+    """Score the record against its blocks' golden records and keep the strongest."""
+    pool = {community_id for key in keys for community_id in blocks.get(key, []) if community_id in known}
+    if not pool:
+        return Match("distinct")
+    precise = {community_id for key in keys if always_used(key) for community_id in blocks.get(key, [])} & pool
+    names = {community_id: known[community_id].core_name for community_id in pool}
+    similar = process.extract(
+        profile.core_name, names, scorer=fuzz.token_set_ratio, score_cutoff=NAME_PREFILTER, limit=MAX_SCORED_CANDIDATES
+    )
+    scored = [
+        (compare(profile, known[community_id]), community_id) for community_id in precise | {hit[2] for hit in similar}
+    ]
+    if not scored:
+        return Match("distinct")
+    score, community_id = max(scored, key=lambda pair: pair[0].weight)
+    decision = score.decision()
+    return Match(decision, community_id if decision != "distinct" else None, score)
+
+
+def index_rows(community_id: UUID, profile: Profile) -> list[dict[str, Any]]:
+    """The match-key rows filing a golden record."""
+    return [{"block_key": key, "community_id": community_id} for key in block_keys(profile)]
+
+
+async def reindex(session: AsyncSession, community_ids: Iterable[UUID]) -> None:
+    """Re-file golden records after their names, sites, places or partners changed."""
+    ids = list(set(community_ids))
+    if not ids:
+        return
+    await repository.remove_keys(session, ids)
+    known = await repository.community_profiles(session, ids)
+    await repository.add_keys(
+        session, [row for community_id, profile in known.items() for row in index_rows(community_id, profile)]
+    )
+
+
+def source_views(records: Iterable[Any]) -> dict[UUID, list[SourceView]]:
+    """Active source records grouped by community, as survivorship reads them."""
+    grouped: dict[UUID, list[SourceView]] = defaultdict(list)
+    for record in records:
+        grouped[record.community_id].append(
+            SourceView(record.feed_source, record.external_id, record.record, record.last_seen_at)
+        )
+    return grouped
+
+
+async def refresh_golden(
+    session: AsyncSession, community_ids: Iterable[UUID], *, actor: str, origin: str, staged: list[EventContract]
+) -> int:
+    """Re-derive golden records from their active sources; stage their events; return how many changed."""
+    ids = sorted(set(community_ids))
+    if not ids:
+        return 0
+    rows = await communities_repository.get_many(session, ids, for_update=True)
+    views = source_views(await feeds.active_records_of(session, ids))
+    changed = 0
+    for community in rows.values():
+        values, provenance = golden_values(
+            views.get(community.community_id, []), manual_fields=manual_fields(community.provenance)
+        )
+        updated = await communities.apply_values(
+            session, community, values, actor=actor, origin=origin, provenance=provenance, staged=staged
+        )
+        changed += bool(updated)
+    await _sync_memberships(session, rows, views, actor=actor, origin=origin, staged=staged)
+    await reindex(session, ids)
+    return changed
+
+
+async def _sync_memberships(
+    session: AsyncSession,
+    rows: dict[UUID, Community],
+    views: dict[UUID, list[SourceView]],
+    *,
+    actor: str,
+    origin: str,
+    staged: list[EventContract],
+) -> None:
+    """Make feed-given memberships follow the sources' partner lists (API-given ones are left alone)."""
+    wanted = {community_id: golden_partners(views.get(community_id, [])) for community_id in rows}
+    known = await organisations.ensure_organisations(
+        session, (partner for partners in wanted.values() for partner in partners.values())
+    )
+    for community_id, community in rows.items():
+        current = {
+            organisation.name_key: (membership, organisation)
+            for membership, organisation in await organisations_repository.members(session, community_id)
+        }
+        changes: list[tuple[Any, str, str | None, str | None]] = []
+        for key, partner in wanted[community_id].items():
+            if key not in current:
+                session.add(_membership(community_id, known[key].organisation_id, partner))
+                changes.append((known[key], "added", partner["role"], None))
+                continue
+            membership, organisation = current[key]
+            if membership.origin.startswith("feed:") and membership.role != partner["role"]:
+                changes.append((organisation, "changed", partner["role"], membership.role))
+                membership.role, membership.can_edit = partner["role"], partner["role"] == "lead"
+                session.add(membership)
+        for key, (membership, organisation) in current.items():
+            if membership.origin.startswith("feed:") and key not in wanted[community_id]:
+                await session.delete(membership)
+                changes.append((organisation, "removed", None, membership.role))
+        for organisation, change, role, previous_role in changes:
+            await organisations.record_membership_change(
+                session,
+                community=community,
+                organisation=organisation,
+                change=change,
+                role=role,
+                previous_role=previous_role,
+                actor=actor,
+                origin=origin,
+                staged=staged,
+            )
+
+
+def _membership(community_id: UUID, organisation_id: UUID, partner: dict[str, Any]) -> Membership:
+    """A membership a feed gives; a feed's lead may edit the community."""
+    return Membership(
+        community_id=community_id,
+        organisation_id=organisation_id,
+        role=partner["role"],
+        can_edit=partner["role"] == "lead",
+        origin=partner["origin"],
+        created_at=datetime.now(UTC),
+    )
+
+
+async def merge_communities(
+    session: AsyncSession, *, survivor_id: UUID, merged_id: UUID, actor: str, reason: str
+) -> Community:
+    """Fold `merged_id` into `survivor_id`: its sources, partners and history move; its id redirects."""
+    if survivor_id == merged_id:
+        raise Conflict("A community cannot be merged into itself.")
+    rows = await communities_repository.get_many(session, [survivor_id, merged_id], for_update=True)
+    if survivor_id not in rows or merged_id not in rows:
+        raise NotFound(f"Both communities must exist: {survivor_id}, {merged_id}.")
+    survivor, merged = rows[survivor_id], rows[merged_id]
+    now = datetime.now(UTC)
+    await feeds.move_records(session, merged_id, survivor_id)
+    await organisations_repository.move_memberships(session, merged_id, survivor_id)
+    await communities_repository.move_history(session, merged_id, survivor_id)
+    await repository.remove_keys(session, [merged_id])
+    await repository.supersede_reviews(session, merged_id, decided_by=actor, now=now)
+    await session.delete(merged)
+    await session.flush()
+    await communities_repository.add_redirect(
+        session, CommunityRedirect(merged_community_id=merged_id, community_id=survivor_id, merged_at=now)
+    )
+    changes = {"merged_community_id": str(merged_id), "merged_name": merged.name, "reason": reason}
+    communities.record_change(session, survivor, change="merged", actor=actor, origin="merge", changes=changes)
+    staged: list[EventContract] = [
+        CommunityMerged(
+            community_id=survivor_id,
+            version=survivor.version,
+            merged_community_id=merged_id,
+            merged_at=now,
+            reason=reason,
+        )
+    ]
+    await refresh_golden(session, [survivor_id], actor=actor, origin="merge", staged=staged)
+    await add_events(session, staged, occurred_at=now)
+    return survivor
+
+
+async def decide_review(session: AsyncSession, *, review_id: UUID, accept: bool, actor: str) -> MatchReview:
+    """A coordinator's decision: accepted pairs merge (the older record survives), rejected ones stay apart."""
+    review = await repository.review(session, review_id, for_update=True)
+    if review is None:
+        raise NotFound(f"No review {review_id}.")
+    if review.state != "open":
+        raise Conflict(f"Review {review_id} is already {review.state}.")
+    if accept:
+        # The existing golden record keeps its id; the newer one redirects to it.
+        await merge_communities(
+            session, survivor_id=review.candidate_id, merged_id=review.community_id, actor=actor, reason="review"
+        )
+    review.state = "accepted" if accept else "rejected"
+    review.decided_at, review.decided_by = datetime.now(UTC), actor
+    session.add(review)
+    return review
+
+
+async def explain_pair(session: AsyncSession, *, community_id: UUID, other_id: UUID) -> dict[str, Any]:
+    """The field-by-field score of two golden records."""
+    known = await repository.community_profiles(session, [community_id, other_id])
+    missing = [str(identifier) for identifier in (community_id, other_id) if identifier not in known]
+    if missing:
+        raise NotFound(f"No community {', '.join(missing)}.")
+    return compare(known[community_id], known[other_id]).explain()

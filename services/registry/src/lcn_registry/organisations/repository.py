@@ -1,0 +1,98 @@
+"""Queries on organisations and memberships."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import delete, func, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from lcn_registry.communities.models import Community
+from lcn_registry.organisations.models import Membership, Organisation
+
+
+async def get(session: AsyncSession, organisation_id: UUID) -> Organisation | None:
+    """One organisation."""
+    return await session.get(Organisation, organisation_id)
+
+
+async def by_name_keys(session: AsyncSession, name_keys: Sequence[str]) -> dict[str, Organisation]:
+    """Organisations by normalised name."""
+    if not name_keys:
+        return {}
+    rows = await session.exec(select(Organisation).where(col(Organisation.name_key).in_(list(set(name_keys)))))
+    return {row.name_key: row for row in rows.all()}
+
+
+async def insert_missing(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Add organisations whose normalised name is new; a concurrent insert of the same name wins quietly."""
+    if rows:
+        await session.exec(insert(Organisation).on_conflict_do_nothing(), params=list(rows))
+
+
+async def page(
+    session: AsyncSession, *, name: str | None, type_: str | None, after: str | None, limit: int
+) -> list[Organisation]:
+    """Organisations by name key, optionally filtered, after a cursor."""
+    query = select(Organisation).order_by(col(Organisation.name_key)).limit(limit)
+    if name:
+        query = query.where(col(Organisation.name).ilike(f"%{name}%"))
+    if type_:
+        query = query.where(Organisation.type == type_)
+    if after:
+        query = query.where(col(Organisation.name_key) > after)
+    return list((await session.exec(query)).all())
+
+
+async def membership(session: AsyncSession, community_id: UUID, organisation_id: UUID) -> Membership | None:
+    """One membership."""
+    return await session.get(Membership, (community_id, organisation_id))
+
+
+async def members(session: AsyncSession, community_id: UUID) -> list[tuple[Membership, Organisation]]:
+    """A community's memberships with their organisations, leads first."""
+    rows = await session.exec(
+        select(Membership, Organisation)
+        .join(Organisation, col(Organisation.organisation_id) == col(Membership.organisation_id))
+        .where(Membership.community_id == community_id)
+        .order_by(func.array_position(["lead", "partner", "financier"], Membership.role), col(Organisation.name))
+    )
+    return list(rows.all())
+
+
+async def communities_of(session: AsyncSession, organisation_id: UUID) -> list[tuple[Membership, Community]]:
+    """An organisation's memberships with their communities, by name."""
+    rows = await session.exec(
+        select(Membership, Community)
+        .join(Community, col(Community.community_id) == col(Membership.community_id))
+        .where(Membership.organisation_id == organisation_id)
+        .order_by(col(Community.name))
+    )
+    return list(rows.all())
+
+
+async def may_edit(session: AsyncSession, community_id: UUID, organisation_id: UUID) -> bool:
+    """True when the organisation leads the community or was given edit rights."""
+    found = await membership(session, community_id, organisation_id)
+    return found is not None and (found.role == "lead" or found.can_edit)
+
+
+MOVE_MEMBERSHIPS = text(
+    """
+    INSERT INTO membership (community_id, organisation_id, role, can_edit, origin, created_at)
+    SELECT :to_community, organisation_id, role, can_edit, origin, created_at
+    FROM membership WHERE community_id = :from_community
+    ON CONFLICT (community_id, organisation_id) DO NOTHING
+    """
+)
+
+
+async def move_memberships(session: AsyncSession, from_community: UUID, to_community: UUID) -> None:
+    """Give the survivor the merged community's partners it lacks; the survivor's own roles stand."""
+    params = {"from_community": from_community, "to_community": to_community}
+    await session.exec(MOVE_MEMBERSHIPS, params=params)  # type: ignore[call-overload]
+    await session.exec(delete(Membership).where(col(Membership.community_id) == from_community))

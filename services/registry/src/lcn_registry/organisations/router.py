@@ -1,0 +1,137 @@
+"""HTTP endpoints for organisations and their memberships of communities."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Response, status
+
+from lcn_registry.communities.router import CommunityId
+from lcn_registry.organisations import repository, service
+from lcn_registry.organisations.schemas import (
+    MemberPublic,
+    MembershipOfOrganisation,
+    MembershipPut,
+    MembersPublic,
+    OrganisationCommunitiesPublic,
+    OrganisationCreate,
+    OrganisationPublic,
+    OrganisationsPublic,
+)
+from lcn_shared.auth import Principal, Role, require
+from lcn_shared.contracts.vocabulary import OrganisationType
+from lcn_shared.db import SessionDep
+from lcn_shared.problems import PROBLEM_JSON
+
+router = APIRouter(tags=["organisations"])
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    code: {"content": {PROBLEM_JSON: {}}} for code in (308, 401, 403, 404, 409, 413, 422)
+}
+Writer = Annotated[Principal, Depends(require(Role.PARTNER, Role.COORDINATOR))]
+Coordinator = Annotated[Principal, Depends(require(Role.COORDINATOR))]
+
+
+@router.get("/organisations", response_model=OrganisationsPublic)
+async def list_organisations(
+    session: SessionDep,
+    name: Annotated[str | None, Query(max_length=200, description="Part of the name.")] = None,
+    type: Annotated[OrganisationType | None, Query()] = None,  # noqa: A002  (the API's field name)
+    cursor: Annotated[str | None, Query(max_length=400)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> OrganisationsPublic:
+    """Organisations by name."""
+    rows = await repository.page(session, name=name, type_=type.value if type else None, after=cursor, limit=limit + 1)
+    next_cursor = rows[limit - 1].name_key if len(rows) > limit else None
+    return OrganisationsPublic(
+        data=[OrganisationPublic.model_validate(row) for row in rows[:limit]], next_cursor=next_cursor
+    )
+
+
+@router.post(
+    "/organisations", status_code=status.HTTP_201_CREATED, response_model=OrganisationPublic, responses=PROBLEMS
+)
+async def create_organisation(data: OrganisationCreate, session: SessionDep, _: Writer) -> OrganisationPublic:
+    """Register a partner organisation; 409 names the existing one when the name is known."""
+    return OrganisationPublic.model_validate(await service.create_organisation(session, data=data))
+
+
+@router.get("/organisations/{organisation_id}", response_model=OrganisationPublic, responses=PROBLEMS)
+async def get_organisation(organisation_id: UUID, session: SessionDep) -> OrganisationPublic:
+    """One organisation."""
+    return OrganisationPublic.model_validate(await service.get_organisation(session, organisation_id=organisation_id))
+
+
+@router.put("/organisations/{organisation_id}", response_model=OrganisationPublic, responses=PROBLEMS)
+async def put_organisation(
+    organisation_id: UUID, data: OrganisationCreate, session: SessionDep, _: Coordinator
+) -> OrganisationPublic:
+    """Create or update an organisation under a given id (a partner key's organisation)."""
+    organisation = await service.put_organisation(session, organisation_id=organisation_id, data=data)
+    return OrganisationPublic.model_validate(organisation)
+
+
+@router.get(
+    "/organisations/{organisation_id}/communities", response_model=OrganisationCommunitiesPublic, responses=PROBLEMS
+)
+async def organisation_communities(organisation_id: UUID, session: SessionDep) -> OrganisationCommunitiesPublic:
+    """The communities an organisation takes part in, with its role."""
+    await service.get_organisation(session, organisation_id=organisation_id)
+    rows = await repository.communities_of(session, organisation_id)
+    return OrganisationCommunitiesPublic(
+        organisation_id=organisation_id,
+        data=[
+            MembershipOfOrganisation(
+                community_id=community.community_id,
+                name=community.name,
+                landsdeel=community.landsdeel,
+                status=community.status,
+                role=membership.role,
+                can_edit=membership.can_edit,
+            )
+            for membership, community in rows
+        ],
+    )
+
+
+@router.get("/communities/{community_id}/organisations", response_model=MembersPublic, responses=PROBLEMS)
+async def community_organisations(community_id: CommunityId, session: SessionDep) -> MembersPublic:
+    """A community's organisations, leads first."""
+    rows = await repository.members(session, community_id)
+    return MembersPublic(
+        community_id=community_id,
+        data=[
+            MemberPublic(
+                organisation_id=organisation.organisation_id,
+                name=organisation.name,
+                type=organisation.type,
+                role=membership.role,
+                can_edit=membership.can_edit,
+                origin=membership.origin,
+                since=membership.created_at,
+            )
+            for membership, organisation in rows
+        ],
+    )
+
+
+@router.put("/communities/{community_id}/organisations/{organisation_id}", status_code=204, responses=PROBLEMS)
+async def put_membership(
+    community_id: CommunityId, organisation_id: UUID, data: MembershipPut, session: SessionDep, principal: Writer
+) -> Response:
+    """Add an organisation to the community, or change its role."""
+    await service.set_membership(
+        session, community_id=community_id, organisation_id=organisation_id, data=data, principal=principal
+    )
+    return Response(status_code=204)
+
+
+@router.delete("/communities/{community_id}/organisations/{organisation_id}", status_code=204, responses=PROBLEMS)
+async def delete_membership(
+    community_id: CommunityId, organisation_id: UUID, session: SessionDep, principal: Writer
+) -> Response:
+    """Take an organisation out of the community."""
+    await service.remove_membership(
+        session, community_id=community_id, organisation_id=organisation_id, principal=principal
+    )
+    return Response(status_code=204)

@@ -1,0 +1,236 @@
+"""Business rules for organisations and their memberships of communities."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from lcn_registry.communities import service as communities
+from lcn_registry.communities.models import Community
+from lcn_registry.matching.normalise import organisation_key
+from lcn_registry.organisations import repository
+from lcn_registry.organisations.models import Membership, Organisation
+from lcn_registry.organisations.schemas import MembershipPut, OrganisationCreate
+from lcn_shared.auth import Principal
+from lcn_shared.contracts import MembershipChanged
+from lcn_shared.contracts.base import EventContract
+from lcn_shared.contracts.registry import CommunityMember
+from lcn_shared.contracts.vocabulary import MembershipRole, OrganisationType
+from lcn_shared.messaging.outbox import add_event
+from lcn_shared.problems import Conflict, NotFound
+
+
+async def get_organisation(session: AsyncSession, *, organisation_id: UUID) -> Organisation:
+    """The organisation, or NotFound."""
+    organisation = await repository.get(session, organisation_id)
+    if organisation is None:
+        raise NotFound(f"No organisation {organisation_id}.")
+    return organisation
+
+
+async def create_organisation(
+    session: AsyncSession, *, data: OrganisationCreate, organisation_id: UUID | None = None
+) -> Organisation:
+    """Add an organisation; a second one with the same normalised name is a conflict, not a duplicate."""
+    name_key = organisation_key(data.name)
+    existing = (await repository.by_name_keys(session, [name_key])).get(name_key)
+    if existing is not None and existing.organisation_id != organisation_id:
+        raise Conflict(
+            f"{existing.name!r} is already registered.", existing_organisation_id=str(existing.organisation_id)
+        )
+    now = datetime.now(UTC)
+    organisation = Organisation(
+        organisation_id=organisation_id or uuid.uuid4(),
+        name=data.name,
+        name_key=name_key,
+        type=data.type.value,
+        website=data.website,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(organisation)
+    await session.flush()
+    return organisation
+
+
+async def put_organisation(session: AsyncSession, *, organisation_id: UUID, data: OrganisationCreate) -> Organisation:
+    """Create the organisation under a known id (a partner key's organisation), or update it."""
+    organisation = await repository.get(session, organisation_id)
+    if organisation is None:
+        return await create_organisation(session, data=data, organisation_id=organisation_id)
+    organisation.name, organisation.name_key = data.name, organisation_key(data.name)
+    organisation.type, organisation.website = data.type.value, data.website
+    organisation.updated_at = datetime.now(UTC)
+    session.add(organisation)
+    return organisation
+
+
+async def organisation_of(session: AsyncSession, principal: Principal) -> Organisation:
+    """The partner's organisation, registered on its first write if the registry does not know it yet."""
+    assert principal.organisation_id is not None, "only partners have an organisation"
+    organisation = await repository.get(session, principal.organisation_id)
+    if organisation is not None:
+        return organisation
+    name = principal.organisation_name or f"organisation {principal.organisation_id}"
+    known = (await repository.by_name_keys(session, [organisation_key(name)])).get(organisation_key(name))
+    if known is not None:  # the same name under another id: keep the key's id distinct but recognisable
+        name = f"{name} ({principal.organisation_id})"
+    return await create_organisation(
+        session,
+        data=OrganisationCreate(name=name, type=OrganisationType.OTHER),
+        organisation_id=principal.organisation_id,
+    )
+
+
+def member(organisation: Organisation, role: str) -> CommunityMember:
+    """An organisation as events carry it."""
+    return CommunityMember(
+        organisation_id=organisation.organisation_id,
+        organisation_name=organisation.name,
+        organisation_type=OrganisationType(organisation.type),
+        role=MembershipRole(role),
+    )
+
+
+async def join_as_lead(session: AsyncSession, *, community: Community, principal: Principal) -> CommunityMember:
+    """The registering partner's organisation leads the new community (part of its registration)."""
+    organisation = await organisation_of(session, principal)
+    session.add(
+        Membership(
+            community_id=community.community_id,
+            organisation_id=organisation.organisation_id,
+            role=MembershipRole.LEAD.value,
+            can_edit=True,
+            origin="api",
+            created_at=community.created_at,
+        )
+    )
+    return member(organisation, MembershipRole.LEAD.value)
+
+
+async def set_membership(
+    session: AsyncSession, *, community_id: UUID, organisation_id: UUID, data: MembershipPut, principal: Principal
+) -> Membership:
+    """Add the organisation to the community or change its role; stage `membership-changed` if anything changed."""
+    community = await communities.get_community(session, community_id=community_id, for_update=True)
+    await communities.authorise_change(session, community=community, principal=principal)
+    organisation = await get_organisation(session, organisation_id=organisation_id)
+    current = await repository.membership(session, community_id, organisation_id)
+    if current is not None and current.role == data.role.value and current.can_edit == data.can_edit:
+        return current
+    previous_role = current.role if current else None
+    membership = current or Membership(
+        community_id=community_id,
+        organisation_id=organisation_id,
+        role=data.role.value,
+        origin="api",
+        created_at=datetime.now(UTC),
+    )
+    membership.role, membership.can_edit = data.role.value, data.can_edit
+    session.add(membership)
+    await record_membership_change(
+        session,
+        community=community,
+        organisation=organisation,
+        change="changed" if current else "added",
+        role=data.role.value,
+        previous_role=previous_role,
+        actor=principal.actor,
+        origin="api",
+    )
+    return membership
+
+
+async def remove_membership(
+    session: AsyncSession, *, community_id: UUID, organisation_id: UUID, principal: Principal
+) -> None:
+    """Take the organisation out of the community; stage `membership-changed`."""
+    community = await communities.get_community(session, community_id=community_id, for_update=True)
+    await communities.authorise_change(session, community=community, principal=principal)
+    current = await repository.membership(session, community_id, organisation_id)
+    if current is None:
+        raise NotFound(f"Organisation {organisation_id} is not in community {community_id}.")
+    organisation = await get_organisation(session, organisation_id=organisation_id)
+    await session.delete(current)
+    await record_membership_change(
+        session,
+        community=community,
+        organisation=organisation,
+        change="removed",
+        role=None,
+        previous_role=current.role,
+        actor=principal.actor,
+        origin="api",
+    )
+
+
+async def record_membership_change(
+    session: AsyncSession,
+    *,
+    community: Community,
+    organisation: Organisation,
+    change: str,
+    role: str | None,
+    previous_role: str | None,
+    actor: str,
+    origin: str,
+    staged: list[EventContract] | None = None,
+) -> None:
+    """Version, history and event of a membership change (appended to `staged` during imports)."""
+    details = {"organisation_id": str(organisation.organisation_id), "name": organisation.name}
+    now = communities.record_change(
+        session,
+        community,
+        change="membership-changed",
+        actor=actor,
+        origin=origin,
+        changes={"membership": {**details, "change": change, "old": previous_role, "new": role}},
+    )
+    event = MembershipChanged.model_validate(
+        {
+            "community_id": community.community_id,
+            "version": community.version,
+            "organisation_id": organisation.organisation_id,
+            "organisation_name": organisation.name,
+            "organisation_type": organisation.type,
+            "change": change,
+            "role": role,
+            "previous_role": previous_role,
+            "changed_at": now,
+        }
+    )
+    if staged is None:
+        await add_event(session, event, occurred_at=now)
+    else:
+        staged.append(event)
+
+
+async def ensure_organisations(session: AsyncSession, partners: Iterable[dict[str, Any]]) -> dict[str, Organisation]:
+    """The organisations feeds name, by normalised name; unknown ones are registered in one round trip."""
+    wanted: dict[str, dict[str, Any]] = {}
+    for partner in partners:
+        wanted.setdefault(organisation_key(partner["name"]), partner)
+    known = await repository.by_name_keys(session, list(wanted))
+    now = datetime.now(UTC)
+    missing = [
+        {
+            "organisation_id": uuid.uuid4(),
+            "name": partner["name"],
+            "name_key": key,
+            "type": partner.get("type") or OrganisationType.OTHER.value,
+            "website": None,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for key, partner in wanted.items()
+        if key not in known
+    ]
+    if missing:
+        await repository.insert_missing(session, missing)
+        known |= await repository.by_name_keys(session, [row["name_key"] for row in missing])
+    return known
