@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 import uuid
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,8 @@ DEMO_PARTNERS = [
     ("Da Vinci College", uuid.uuid5(uuid.NAMESPACE_URL, "lcn:org:da-vinci-college")),
     ("Hanzehogeschool Groningen", uuid.uuid5(uuid.NAMESPACE_URL, "lcn:org:hanzehogeschool-groningen")),
 ]
+# Feed sources with their own demo keys.
+DEMO_FEEDS = ("katapult", "techniekpact")
 
 
 class DevStack:
@@ -83,6 +86,7 @@ class DevStack:
         credentials = asyncio.run(ensure_demo_credentials(platform, self.state_dir / "credentials.json"))
         urls = self._start_services()
         self._wait_ready(urls)
+        self._load_demo_data(urls, credentials)
         stack = {
             "kafka_bootstrap": self.env["KAFKA_BOOTSTRAP_SERVERS"],
             "database_url": self.env["DATABASE_URL"],
@@ -137,6 +141,13 @@ class DevStack:
                     raise TimeoutError(f"not ready within {READY_TIMEOUT_SECONDS:.0f}s: {', '.join(pending)}")
                 time.sleep(0.2)
 
+    def _load_demo_data(self, urls: dict[str, str], credentials: dict[str, Any]) -> None:
+        """Each service's demo loader (entry point group `lcn.demo`), through the services' own APIs."""
+        for loader in entry_points(group="lcn.demo"):
+            with console.status(f"loading {loader.name} demo data…"):
+                summary = asyncio.run(loader.load()(urls, credentials))
+            console.print(f"{loader.name} demo data: {summary}")
+
     def _print_summary(self, urls: dict[str, str], credentials: dict[str, Any]) -> None:
         """Tell the user where everything is."""
         table = Table(title="learning-community network platform: ready")
@@ -180,8 +191,10 @@ async def ensure_demo_credentials(platform: PlatformSettings, path: Path) -> dic
             credentials = json.loads(path.read_text())
             keys = [credentials.get(role) for role in ("admin", "coordinator", "conference_team")]
             keys += [partner["key"] for partner in credentials.get("partners", [])]
+            keys += [feed["key"] for feed in credentials.get("feeds", [])]
+            complete = len(credentials.get("feeds", [])) == len(DEMO_FEEDS)  # older files lack feed keys
             async with factory() as session:
-                if all(keys) and all([await find_principal(session, key) for key in keys]):
+                if complete and all(keys) and all([await find_principal(session, key) for key in keys]):
                     return dict(credentials)
         async with unit_of_work(factory) as session:
             credentials = {
@@ -197,6 +210,10 @@ async def ensure_demo_credentials(platform: PlatformSettings, path: Path) -> dic
                     ),
                 }
                 for name, org_id in DEMO_PARTNERS
+            ]
+            credentials["feeds"] = [
+                {"source": source, "key": await create_key(session, role=Role.FEED, feed_source=source, label="demo")}
+                for source in DEMO_FEEDS
             ]
         path.write_text(json.dumps(credentials, indent=2) + "\n")
         path.chmod(0o600)

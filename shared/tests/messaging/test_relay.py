@@ -21,6 +21,9 @@ class IdleOutbox:
     async def execute(self, *_: Any) -> str:
         return "DELETE 0"
 
+    async def fetchval(self, *_: Any) -> bool:
+        return False
+
 
 async def test_cancellation_is_not_lost_when_a_wake_up_arrives_at_the_same_time() -> None:
     """Shutdown cancels the relay; a wake-up racing with it must not keep the loop alive."""

@@ -66,6 +66,10 @@ def _extend_community() -> None:
     op.create_index("ix_community_name_order", "community", [sa.text("lower(name)"), "community_id"])
     op.create_index("ix_community_updated_order", "community", ["updated_at", "community_id"])
     op.create_index("ix_community_landsdeel", "community", ["landsdeel"])
+    # Search: index-only counts by status, keyset pages by created_at, exact municipality in any case.
+    op.create_index("ix_community_status", "community", ["status"])
+    op.create_index("ix_community_created_order", "community", ["created_at", "community_id"])
+    op.create_index("ix_community_municipality", "community", [sa.text("lower(municipality)")])
 
 
 def _history_and_redirects() -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,8 +24,74 @@ async def get(session: AsyncSession, community_id: UUID) -> CommunityView | None
     return await session.get(CommunityView, community_id)
 
 
-async def page(session: AsyncSession, *, limit: int, offset: int) -> tuple[list[CommunityView], int]:
-    """A page of communities by name, and the total."""
-    rows = await session.exec(select(CommunityView).order_by(col(CommunityView.name)).limit(limit).offset(offset))
-    total = await session.exec(select(func.count()).select_from(CommunityView))
+async def lock(session: AsyncSession, community_id: UUID) -> CommunityView | None:
+    """One community, locked for the rest of the transaction and fresh from the database."""
+    query = (
+        select(CommunityView)
+        .where(col(CommunityView.community_id) == community_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.exec(query)).one_or_none()
+
+
+def add(session: AsyncSession, community: CommunityView) -> None:
+    """Stage a new row; the unit of work writes it."""
+    session.add(community)
+
+
+async def survivor(session: AsyncSession, community_id: UUID) -> CommunityView | None:
+    """The community at the end of `community_id`'s merge chain (itself when not merged); None when the
+    id is unknown or the chain never ends."""
+    start = select(col(CommunityView.community_id), col(CommunityView.merged_into)).where(
+        col(CommunityView.community_id) == community_id
+    )
+    chain = start.cte("merge_chain", recursive=True)
+    # UNION, not UNION ALL: a row seen twice ends the recursion, so even a cycle cannot loop forever.
+    chain = chain.union(
+        select(col(CommunityView.community_id), col(CommunityView.merged_into)).join(
+            chain, col(CommunityView.community_id) == chain.c.merged_into
+        )
+    )
+    query = (
+        select(CommunityView)
+        .join(chain, col(CommunityView.community_id) == chain.c.community_id)
+        .where(col(CommunityView.merged_into).is_(None))
+    )
+    return (await session.exec(query)).first()
+
+
+def _listed(*, landsdeel: str | None, topsector: str | None, status: str | None) -> list[ColumnElement[bool]]:
+    """The conditions of a listing: never a community merged away, plus the filters given."""
+    conditions: list[ColumnElement[bool]] = [col(CommunityView.merged_into).is_(None)]
+    if landsdeel is not None:
+        conditions.append(col(CommunityView.landsdeel) == landsdeel)
+    if topsector is not None:
+        conditions.append(
+            or_(col(CommunityView.topsectors).contains([topsector]), col(CommunityView.primary_topsector) == topsector)
+        )
+    if status is not None:
+        conditions.append(col(CommunityView.status) == status)
+    return conditions
+
+
+async def page(
+    session: AsyncSession,
+    *,
+    limit: int,
+    offset: int,
+    landsdeel: str | None = None,
+    topsector: str | None = None,
+    status: str | None = None,
+) -> tuple[list[CommunityView], int]:
+    """A page of the communities not merged away that match the filters, by name, and their total."""
+    conditions = _listed(landsdeel=landsdeel, topsector=topsector, status=status)
+    rows = await session.exec(
+        select(CommunityView)
+        .where(*conditions)
+        .order_by(col(CommunityView.name), col(CommunityView.community_id))
+        .limit(limit)
+        .offset(offset)
+    )
+    total = await session.exec(select(func.count()).select_from(CommunityView).where(*conditions))
     return list(rows.all()), int(total.one())

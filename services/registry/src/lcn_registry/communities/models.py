@@ -52,6 +52,10 @@ class Community(RegistryTable, table=True):
         Index("ix_community_updated_order", "updated_at", "community_id"),
         Index("ix_community_landsdeel", "landsdeel"),
         Index("ix_community_owner_organisation_id", "owner_organisation_id"),
+        # Search: index-only counts by status, keyset pages by created_at, exact municipality in any case.
+        Index("ix_community_status", "status"),
+        Index("ix_community_created_order", "created_at", "community_id"),
+        Index("ix_community_municipality", sql_text("lower(municipality)")),
     )
 
     community_id: UUID = Field(primary_key=True)

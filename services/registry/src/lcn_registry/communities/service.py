@@ -16,13 +16,14 @@ from lcn_registry.communities.schemas import (
     CommunityPublic,
     CommunityUpdate,
     check_consistency,
+    landsdelen_of,
 )
 from lcn_registry.organisations import repository as organisations
 from lcn_shared.auth import Principal, Role
 from lcn_shared.contracts import CommunityRegistered, CommunityStatusChanged, CommunityUpdated
 from lcn_shared.contracts.base import EventContract
 from lcn_shared.contracts.registry import CommunityMember
-from lcn_shared.contracts.vocabulary import CommunityStatus
+from lcn_shared.contracts.vocabulary import LANDSDEEL_OF_PROVINCE, CommunityStatus, Province
 from lcn_shared.messaging.outbox import add_event
 from lcn_shared.problems import Conflict, Forbidden, NotFound, PreconditionFailed, UnprocessableContent
 
@@ -219,6 +220,11 @@ async def update_community(
         changes["primary_topsector"] = (
             primary if primary in changes["topsectors"] else next(iter(changes["topsectors"]), None)
         )
+    if changes.get("province") is not None and "landsdeel" not in changes:
+        # A new province brings its landsdeel unless the patch names one, as at registration.
+        province = Province(changes["province"])
+        if community.landsdeel not in landsdelen_of(province):
+            changes["landsdeel"] = LANDSDEEL_OF_PROVINCE[province].value
     merged = {name: as_json(getattr(community, name)) for name in DOMAIN_FIELDS} | changes
     try:
         check_consistency(merged)

@@ -192,7 +192,7 @@ async def _add_new(session: AsyncSession, batch: Batch, fresh: list[Parsed]) -> 
             community_id = created[item.record["external_id"]]
             link = "review" if match.decision == "review" else "new-community"
         if match.decision == "review" and match.candidate_id is not None and match.score is not None:
-            reviews.append(_review_row(community_id, match, batch.now))
+            reviews.append(matching.review_row(community_id, match, batch.now))
         source_rows.append(_source_row(batch, item, community_id, match.explain()))
         batch.results.append(_result(item, "added", community_id, link))
     await repository.insert_records(session, source_rows)
@@ -278,20 +278,6 @@ def _source_row(batch: Batch, item: Parsed, community_id: UUID, match: dict[str,
         "first_seen_at": batch.now,
         "last_seen_at": batch.now,
         "last_job_id": batch.job.job_id,
-    }
-
-
-def _review_row(community_id: UUID, match: matching.Match, now: datetime) -> dict[str, Any]:
-    """A pair for a coordinator: the new golden record and the existing one it may duplicate."""
-    assert match.score is not None
-    return {
-        "review_id": uuid.uuid4(),
-        "community_id": community_id,
-        "candidate_id": match.candidate_id,
-        "score": match.score.probability,
-        "explanation": match.score.explain(),
-        "state": "open",
-        "created_at": now,
     }
 
 

@@ -63,6 +63,11 @@ def core_name(name: str) -> str:
     return " ".join(sorted(tokens)) or " ".join(sorted(name_tokens(name)))
 
 
+def full_name(name: str) -> str:
+    """A community's whole name, kind words included, order and stop words ignored."""
+    return " ".join(sorted(token for token in name_tokens(name) if token not in STOPWORDS))
+
+
 def organisation_key(name: str) -> str:
     """An organisation's identity in names: "ROC van Amsterdam B.V." and "ROC Amsterdam" agree."""
     ignored = STOPWORDS | LEGAL_FORMS | ORGANISATION_WORDS

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from lcn_registry.matching.normalise import core_name, fold_text, organisation_key, website_site
+from lcn_registry.matching.normalise import core_name, fold_text, full_name, organisation_key, website_site
 from lcn_registry.matching.scoring import Profile
 
 
@@ -24,6 +24,7 @@ def profile(
     """A normalised profile from a record's or community's fields."""
     return Profile(
         name=name,
+        full_name=full_name(name),
         core_name=core_name(name),
         kinds=frozenset(kinds),
         landsdeel=landsdeel,

@@ -39,6 +39,8 @@ class Level:
 
 NAME_LEVELS = {
     "exact": Level("exact", 0.55, 0.0005),
+    # "Lectoraat X" and "Ecosysteem X" in one town: the same words, another kind of community.
+    "same-words-other-kind": Level("same-words-other-kind", 0.05, 0.01),
     "very-similar": Level("very-similar", 0.30, 0.003),
     "similar": Level("similar", 0.10, 0.02),
     "somewhat-similar": Level("somewhat-similar", 0.04, 0.06),
@@ -74,6 +76,7 @@ class Profile:
     """What matching knows of one record or golden record, already normalised."""
 
     name: str
+    full_name: str
     core_name: str
     kinds: frozenset[str]
     landsdeel: str
@@ -138,7 +141,7 @@ def name_similarity(a: str, b: str) -> float:
 def _name_level(a: Profile, b: Profile) -> Level:
     """How alike the distinctive parts of the names are."""
     if a.core_name == b.core_name:
-        return NAME_LEVELS["exact"]
+        return NAME_LEVELS["exact" if a.full_name == b.full_name else "same-words-other-kind"]
     similarity = name_similarity(a.core_name, b.core_name)
     for threshold, level in ((0.92, "very-similar"), (0.82, "similar"), (0.65, "somewhat-similar")):
         if similarity >= threshold:

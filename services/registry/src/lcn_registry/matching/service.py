@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -56,14 +57,17 @@ async def match_records(session: AsyncSession, *, feed_source: str, profiles: Se
     # One record per source in a golden record: communities this source already describes are taken.
     taken = await repository.holding_source(session, feed_source, candidate_ids)
     known = await repository.community_profiles(session, candidate_ids - taken)
-    return [_best_match(profile, keys, blocks, known) for profile, keys in zip(profiles, keys_of, strict=True)]
+    ranked = [_ranked(profile, keys, blocks, known) for profile, keys in zip(profiles, keys_of, strict=True)]
+    return _assign(ranked)
 
 
-def _best_match(profile: Profile, keys: set[str], blocks: dict[str, list[UUID]], known: dict[UUID, Profile]) -> Match:
-    """Score the record against its blocks' golden records and keep the strongest."""
+def _ranked(
+    profile: Profile, keys: set[str], blocks: dict[str, list[UUID]], known: dict[UUID, Profile]
+) -> list[tuple[Score, UUID]]:
+    """The record's scored candidates from its blocks, strongest first."""
     pool = {community_id for key in keys for community_id in blocks.get(key, []) if community_id in known}
     if not pool:
-        return Match("distinct")
+        return []
     precise = {community_id for key in keys if always_used(key) for community_id in blocks.get(key, [])} & pool
     names = {community_id: known[community_id].core_name for community_id in pool}
     similar = process.extract(
@@ -72,11 +76,24 @@ def _best_match(profile: Profile, keys: set[str], blocks: dict[str, list[UUID]],
     scored = [
         (compare(profile, known[community_id]), community_id) for community_id in precise | {hit[2] for hit in similar}
     ]
-    if not scored:
-        return Match("distinct")
-    score, community_id = max(scored, key=lambda pair: pair[0].weight)
-    decision = score.decision()
-    return Match(decision, community_id if decision != "distinct" else None, score)
+    return sorted(scored, key=lambda pair: -pair[0].weight)
+
+
+def _assign(ranked: list[list[tuple[Score, UUID]]]) -> list[Match]:
+    """Decide each record, strongest evidence first, so that two records of one delivery never link
+    to the same golden record: the weaker one falls back to its next candidate."""
+    matches = [Match("distinct")] * len(ranked)
+    linked: set[UUID] = set()
+    for index in sorted(range(len(ranked)), key=lambda i: -ranked[i][0][0].weight if ranked[i] else 0.0):
+        for score, community_id in ranked[index]:
+            decision = score.decision()
+            if decision == "link" and community_id in linked:
+                continue
+            if decision == "link":
+                linked.add(community_id)
+            matches[index] = Match(decision, community_id if decision != "distinct" else None, score)
+            break
+    return matches
 
 
 def index_rows(community_id: UUID, profile: Profile) -> list[dict[str, Any]]:
@@ -251,3 +268,37 @@ async def explain_pair(session: AsyncSession, *, community_id: UUID, other_id: U
     if missing:
         raise NotFound(f"No community {', '.join(missing)}.")
     return compare(known[community_id], known[other_id]).explain()
+
+
+async def file_community(session: AsyncSession, *, community_id: UUID, look_for_duplicates: bool) -> Match | None:
+    """File a community written through the API under its keys; a likely duplicate goes to review.
+
+    A community registered through the API is never merged automatically: its registrant was just
+    given its id. A coordinator decides instead."""
+    await reindex(session, [community_id])
+    if not look_for_duplicates:
+        return None
+    known = await repository.community_profiles(session, [community_id])
+    keys = block_keys(known[community_id])
+    blocks = await repository.candidates(session, keys)
+    others = {other for members in blocks.values() for other in members} - {community_id}
+    match = _assign([_ranked(known[community_id], keys, blocks, await repository.community_profiles(session, others))])[
+        0
+    ]
+    if match.decision != "distinct" and match.candidate_id is not None and match.score is not None:
+        await repository.add_reviews(session, [review_row(community_id, match, datetime.now(UTC))])
+    return match
+
+
+def review_row(community_id: UUID, match: Match, now: datetime) -> dict[str, Any]:
+    """A pair for a coordinator: the new golden record and the existing one it may duplicate."""
+    assert match.score is not None
+    return {
+        "review_id": uuid.uuid4(),
+        "community_id": community_id,
+        "candidate_id": match.candidate_id,
+        "score": match.score.probability,
+        "explanation": match.score.explain(),
+        "state": "open",
+        "created_at": now,
+    }

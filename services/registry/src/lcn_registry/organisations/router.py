@@ -7,7 +7,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
+from lcn_registry.communities import service as communities
 from lcn_registry.communities.router import CommunityId
+from lcn_registry.matching import service as matching
 from lcn_registry.organisations import repository, service
 from lcn_registry.organisations.schemas import (
     MemberPublic,
@@ -97,6 +99,7 @@ async def organisation_communities(organisation_id: UUID, session: SessionDep) -
 @router.get("/communities/{community_id}/organisations", response_model=MembersPublic, responses=PROBLEMS)
 async def community_organisations(community_id: CommunityId, session: SessionDep) -> MembersPublic:
     """A community's organisations, leads first."""
+    await communities.get_community(session, community_id=community_id)
     rows = await repository.members(session, community_id)
     return MembersPublic(
         community_id=community_id,
@@ -123,6 +126,7 @@ async def put_membership(
     await service.set_membership(
         session, community_id=community_id, organisation_id=organisation_id, data=data, principal=principal
     )
+    await matching.file_community(session, community_id=community_id, look_for_duplicates=False)
     return Response(status_code=204)
 
 
@@ -134,4 +138,5 @@ async def delete_membership(
     await service.remove_membership(
         session, community_id=community_id, organisation_id=organisation_id, principal=principal
     )
+    await matching.file_community(session, community_id=community_id, look_for_duplicates=False)
     return Response(status_code=204)

@@ -33,16 +33,21 @@ async def get_organisation(session: AsyncSession, *, organisation_id: UUID) -> O
     return organisation
 
 
-async def create_organisation(
-    session: AsyncSession, *, data: OrganisationCreate, organisation_id: UUID | None = None
-) -> Organisation:
-    """Add an organisation; a second one with the same normalised name is a conflict, not a duplicate."""
-    name_key = organisation_key(data.name)
+async def _refuse_known_name(session: AsyncSession, *, name_key: str, organisation_id: UUID | None) -> None:
+    """409 naming the organisation that already goes by this normalised name, unless it is this one."""
     existing = (await repository.by_name_keys(session, [name_key])).get(name_key)
     if existing is not None and existing.organisation_id != organisation_id:
         raise Conflict(
             f"{existing.name!r} is already registered.", existing_organisation_id=str(existing.organisation_id)
         )
+
+
+async def create_organisation(
+    session: AsyncSession, *, data: OrganisationCreate, organisation_id: UUID | None = None
+) -> Organisation:
+    """Add an organisation; a second one with the same normalised name is a conflict, not a duplicate."""
+    name_key = organisation_key(data.name)
+    await _refuse_known_name(session, name_key=name_key, organisation_id=organisation_id)
     now = datetime.now(UTC)
     organisation = Organisation(
         organisation_id=organisation_id or uuid.uuid4(),
@@ -63,7 +68,9 @@ async def put_organisation(session: AsyncSession, *, organisation_id: UUID, data
     organisation = await repository.get(session, organisation_id)
     if organisation is None:
         return await create_organisation(session, data=data, organisation_id=organisation_id)
-    organisation.name, organisation.name_key = data.name, organisation_key(data.name)
+    name_key = organisation_key(data.name)
+    await _refuse_known_name(session, name_key=name_key, organisation_id=organisation_id)
+    organisation.name, organisation.name_key = data.name, name_key
     organisation.type, organisation.website = data.type.value, data.website
     organisation.updated_at = datetime.now(UTC)
     session.add(organisation)
@@ -80,11 +87,21 @@ async def organisation_of(session: AsyncSession, principal: Principal) -> Organi
     known = (await repository.by_name_keys(session, [organisation_key(name)])).get(organisation_key(name))
     if known is not None:  # the same name under another id: keep the key's id distinct but recognisable
         name = f"{name} ({principal.organisation_id})"
-    return await create_organisation(
-        session,
-        data=OrganisationCreate(name=name, type=OrganisationType.OTHER),
-        organisation_id=principal.organisation_id,
-    )
+    now = datetime.now(UTC)
+    row = {
+        "organisation_id": principal.organisation_id,
+        "name": name,
+        "name_key": organisation_key(name),
+        "type": OrganisationType.OTHER.value,
+        "created_at": now,
+        "updated_at": now,
+    }
+    # The partner's concurrent first writes insert the same row: the first to commit wins, the others use it.
+    await repository.insert_missing(session, [row])
+    organisation = await repository.get(session, principal.organisation_id)
+    if organisation is None:
+        raise Conflict(f"Another organisation is being registered as {name!r}; retry.")
+    return organisation
 
 
 def member(organisation: Organisation, role: str) -> CommunityMember:

@@ -1,0 +1,1 @@
+"""Deterministic demo data: a realistic network of learning communities and the feeds that describe it."""

@@ -1,0 +1,135 @@
+"""The review queue, merges and redirects through the API on real PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import httpx
+import pytest
+
+from lcn_registry.main import create_app
+from lcn_shared.auth import Role
+from lcn_shared.settings import PlatformSettings
+from lcn_shared.testing.fixtures import fetch, run_service, service_config
+from services.registry.tests.feeds.builders import create_record, deliver
+
+KeyFactory = Callable[..., Awaitable[str]]
+
+
+@pytest.fixture
+async def registry(platform: PlatformSettings) -> AsyncIterator[httpx.AsyncClient]:
+    """A running registry."""
+    async with run_service(create_app, service_config(platform, "registry")) as (_, client):
+        yield client
+
+
+async def _uncertain_pair(registry: httpx.AsyncClient, api_key: KeyFactory) -> tuple[str, str]:
+    """Two feeds' records with similar names in one town, but no website or partners: a review, not a link."""
+    katapult = await api_key(Role.FEED, feed_source="katapult")
+    techniekpact = await api_key(Role.FEED, feed_source="techniekpact")
+    bare = {"website": None, "partners": []}
+    first = await deliver(registry, katapult, "katapult", [create_record("KAT-1", **bare)])
+    variant = create_record("TP-1", name="Fieldlab Slimme Maakindustrie", **bare)
+    second = await deliver(registry, techniekpact, "techniekpact", [variant])
+    result = second.json()["results"][0]
+    assert result["link"] == "review", result
+    return first.json()["results"][0]["community_id"], result["community_id"]
+
+
+async def test_uncertain_match_is_queued_and_accepting_merges_with_a_redirect(
+    platform: PlatformSettings, registry: httpx.AsyncClient, api_key: KeyFactory
+) -> None:
+    """Between the thresholds a pair waits for a coordinator; accepting merges, the newer id redirects."""
+    older, newer = await _uncertain_pair(registry, api_key)
+    coordinator = {"Authorization": f"Bearer {await api_key(Role.COORDINATOR)}"}
+    reviews = (await registry.get("/v1/matching/reviews")).json()
+    assert [(review["community_id"], review["candidate_id"]) for review in reviews] == [(newer, older)]
+    assert reviews[0]["explanation"]["decision"] == "review"
+    accepted = await registry.post(f"/v1/matching/reviews/{reviews[0]['review_id']}/accept", headers=coordinator)
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["state"] == "accepted"
+
+    moved = await registry.get(f"/v1/communities/{newer}", follow_redirects=False)
+    assert moved.status_code == 308
+    assert moved.headers["location"].endswith(f"/v1/communities/{older}")
+    lineage = (await registry.get(f"/v1/communities/{older}/sources")).json()
+    assert sorted(source["feed_source"] for source in lineage["sources"]) == ["katapult", "techniekpact"]
+    history = (await registry.get(f"/v1/communities/{older}/history")).json()["data"]
+    assert "merged" in [entry["change"] for entry in history]
+    merged = await fetch(
+        platform, "registry", "SELECT payload FROM outbox_message WHERE event_type LIKE '%community.merged.v1'"
+    )
+    assert len(merged) == 1
+    assert len(await fetch(platform, "registry", "SELECT 1 FROM community")) == 1
+    # A redirect of a redirect never happens: a later merge re-points the old ids.
+    third = await registry.post(
+        "/v1/communities",
+        json={"name": "Iets heel anders", "kinds": ["living-lab"], "landsdeel": "noord"},
+        headers=coordinator,
+    )
+    third_id = third.json()["community_id"]
+    response = await registry.post(
+        f"/v1/communities/{third_id}/merges", json={"community_id": older}, headers=coordinator
+    )
+    assert response.status_code == 200, response.text
+    chain = await registry.get(f"/v1/communities/{newer}", follow_redirects=False)
+    assert chain.headers["location"].endswith(f"/v1/communities/{third_id}")
+
+
+async def test_rejecting_a_review_keeps_both_communities(
+    platform: PlatformSettings, registry: httpx.AsyncClient, api_key: KeyFactory
+) -> None:
+    """A rejected pair stays two communities and is not queued again."""
+    older, newer = await _uncertain_pair(registry, api_key)
+    coordinator = {"Authorization": f"Bearer {await api_key(Role.COORDINATOR)}"}
+    review_id = (await registry.get("/v1/matching/reviews")).json()[0]["review_id"]
+    rejected = await registry.post(f"/v1/matching/reviews/{review_id}/reject", headers=coordinator)
+    assert rejected.json()["state"] == "rejected"
+    assert (await registry.get(f"/v1/communities/{older}")).status_code == 200
+    assert (await registry.get(f"/v1/communities/{newer}")).status_code == 200
+    assert (await registry.get("/v1/matching/reviews")).json() == []
+    again = await registry.post(f"/v1/matching/reviews/{review_id}/accept", headers=coordinator)
+    assert again.status_code == 409
+
+
+async def test_only_coordinators_decide_reviews(registry: httpx.AsyncClient, api_key: KeyFactory) -> None:
+    """A partner cannot accept a review."""
+    await _uncertain_pair(registry, api_key)
+    partner = await api_key(Role.PARTNER, organisation_id=uuid.uuid4(), organisation_name="Saxion")
+    review_id = (await registry.get("/v1/matching/reviews")).json()[0]["review_id"]
+    response = await registry.post(
+        f"/v1/matching/reviews/{review_id}/accept", headers={"Authorization": f"Bearer {partner}"}
+    )
+    assert response.status_code == 403
+
+
+async def test_a_community_registered_through_the_api_is_found_by_feeds_and_duplicates_are_queued(
+    registry: httpx.AsyncClient, api_key: KeyFactory
+) -> None:
+    """API communities are filed for matching: a feed links to it; a second API look-alike is queued."""
+    partner = await api_key(Role.PARTNER, organisation_id=uuid.uuid4(), organisation_name="Saxion")
+    body = {
+        "name": "Fieldlab Slimme Maakindustrie Twente",
+        "kinds": ["fieldlab"],
+        "province": "overijssel",
+        "municipality": "Enschede",
+        "website": "https://www.fieldlab-smi-twente.nl",
+    }
+    created = await registry.post("/v1/communities", json=body, headers={"Authorization": f"Bearer {partner}"})
+    community_id = created.json()["community_id"]
+    katapult = await api_key(Role.FEED, feed_source="katapult")
+    result = (await deliver(registry, katapult, "katapult", [create_record("KAT-1")])).json()["results"][0]
+    assert (result["link"], result["community_id"]) == ("linked", community_id)
+    # The partner's own values win over the feed's (survivorship: API first).
+    assert (await registry.get(f"/v1/communities/{community_id}")).json()["name"] == body["name"]
+
+    twin = await registry.post("/v1/communities", json=body, headers={"Authorization": f"Bearer {partner}"})
+    reviews = (await registry.get("/v1/matching/reviews")).json()
+    assert [(review["community_id"], review["candidate_id"]) for review in reviews] == [
+        (twin.json()["community_id"], community_id)
+    ]
+    explained = await registry.get(
+        "/v1/matching/explain", params={"community_id": community_id, "other_id": twin.json()["community_id"]}
+    )
+    assert {field["field"] for field in explained.json()["fields"]} >= {"name", "website", "place"}
