@@ -61,6 +61,20 @@ def test_dev_stack_ready_in_60s_propagates_in_2s_traces_over_otlp_and_stops_clea
     assert {span.trace_id for span in http_spans} & {span.trace_id for span in consumer_spans}, community_id
 
 
+def check_demo_distribution(registry: str) -> None:
+    """Acceptance (fresh dev stack): the landsdeel x top sector counts add up to the filtered total."""
+    for query in ("", "?kind=fieldlab&kind=centre-of-expertise", "?landsdeel=noord&synthetic=true"):
+        status, distribution = http("GET", f"{registry}/v1/overview/distribution{query}")
+        assert status == 200
+        matrix = distribution["by_landsdeel_topsector"]
+        assert sum(sum(row) for row in matrix["cells"]) == distribution["total"] == matrix["total"]
+        assert sum(matrix["row_totals"]) == sum(matrix["column_totals"]) == distribution["total"]
+        status, page = http("GET", f"{registry}/v1/communities{query}{'&' if query else '?'}limit=1")
+        assert page["total"] == distribution["total"] > 0
+    _, everything = http("GET", f"{registry}/v1/overview/distribution")
+    assert everything["total"] >= 300, "the demo network (about 330 communities) was loaded"
+
+
 def run_dev_stack(tmp_path: Path, otlp_endpoint: str) -> str:
     """Start `lcn dev`, check readiness, a partner write and its propagation, then Ctrl-C; return the id."""
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS")}
@@ -90,6 +104,7 @@ def run_dev_stack(tmp_path: Path, otlp_endpoint: str) -> str:
         credentials = json.loads((tmp_path / "credentials.json").read_text())
         assert {"admin", "coordinator", "conference_team"} <= credentials.keys()
         partner = credentials["partners"][0]
+        check_demo_distribution(stack["services"]["registry"])
 
         status, community = http(
             "POST",

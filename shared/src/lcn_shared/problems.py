@@ -87,6 +87,11 @@ class PayloadTooLarge(ProblemError):
     status, slug, title = 413, "payload-too-large", "Payload too large"
 
 
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` declaring that these statuses answer with problem+json."""
+    return {status: {"content": {PROBLEM_JSON: {}}} for status in statuses}
+
+
 def problem_response(
     status: int, slug: str, title: str, detail: str | None, request: Request | None, **extensions: Any
 ) -> JSONResponse:

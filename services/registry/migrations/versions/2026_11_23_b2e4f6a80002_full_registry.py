@@ -243,6 +243,8 @@ def downgrade() -> None:
         "community_change",
     ):
         op.drop_table(table)
+    for index in ("name_order", "updated_order", "created_order", "landsdeel", "status", "municipality"):
+        op.drop_index(f"ix_community_{index}", "community")
     op.add_column("community", sa.Column("kind", sa.Text(), nullable=False, server_default="learning-community"))
     op.execute("UPDATE community SET kind = coalesce(kinds[1], 'learning-community')")
     for name in ("search_vector", "provenance", "synthetic", "end_date", "start_date", "status", "longitude"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import StrEnum
+from functools import cache
 from typing import Any, Self
 
 
@@ -35,11 +36,12 @@ class Term(StrEnum):
     @classmethod
     def parse(cls, text: str) -> Self:
         """The term whose code, label or alias matches `text` (case, accents and punctuation ignored)."""
-        wanted = fold(text)
-        for term in cls:
-            if wanted in {fold(term.value), fold(term.label), *(fold(alias) for alias in term.aliases)}:
-                return term
-        raise ValueError(f"{text!r} is not a known {cls.__name__}; see /v1/vocabularies")
+        if text in cls._value2member_map_:  # the code itself: the common case, no folding needed
+            return cls(text)
+        term = _spellings(cls).get(fold(text))
+        if not isinstance(term, cls):
+            raise ValueError(f"{text!r} is not a known {cls.__name__}; see /v1/vocabularies")
+        return term
 
     @classmethod
     def describe(cls) -> dict[str, Any]:
@@ -48,6 +50,16 @@ class Term(StrEnum):
             "description": (cls.__doc__ or "").strip(),
             "terms": [{"code": term.value, "label": term.label, "aliases": list(term.aliases)} for term in cls],
         }
+
+
+@cache
+def _spellings(vocabulary: type[Term]) -> dict[str, Any]:
+    """Every folded code, label and alias of a vocabulary, to its term (built once per vocabulary)."""
+    return {
+        fold(spelling): term
+        for term in reversed(list(vocabulary))  # the first term wins when two share a spelling
+        for spelling in (term.value, term.label, *term.aliases)
+    }
 
 
 class Landsdeel(Term):

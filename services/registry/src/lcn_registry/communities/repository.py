@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
 from uuid import UUID
 
+from sqlalchemy import insert
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -61,3 +64,15 @@ async def move_history(session: AsyncSession, from_community: UUID, to_community
         .where(col(CommunityChange.community_id) == from_community)
         .values(community_id=to_community)
     )
+
+
+async def insert_many(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Add new communities in one round trip (bulk imports)."""
+    if rows:
+        await session.exec(insert(Community), params=rows)
+
+
+async def add_history(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Add history entries in one round trip (bulk imports)."""
+    if rows:
+        await session.exec(insert(CommunityChange), params=rows)

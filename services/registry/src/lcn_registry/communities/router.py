@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Request, status
@@ -22,12 +22,10 @@ from lcn_shared.auth import Principal, Role, require
 from lcn_shared.concurrency import etag, expected_version
 from lcn_shared.db import SessionDep
 from lcn_shared.idempotency import answer_once, fingerprint
-from lcn_shared.problems import PROBLEM_JSON, PermanentRedirect
+from lcn_shared.problems import PermanentRedirect, problem_responses
 
 router = APIRouter(prefix="/communities", tags=["communities"])
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    code: {"content": {PROBLEM_JSON: {}}} for code in (308, 401, 403, 404, 409, 412, 413, 422, 428)
-}
+PROBLEMS = problem_responses(308, 401, 403, 404, 409, 412, 413, 422, 428)
 Writer = Annotated[Principal, Depends(require(Role.PARTNER, Role.COORDINATOR))]
 IfMatch = Annotated[str | None, Header(description='The ETag you read, e.g. `"3"`; required for changes.')]
 IdempotencyKey = Annotated[

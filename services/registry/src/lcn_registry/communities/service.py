@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -10,7 +11,7 @@ from uuid import UUID
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_registry.communities import repository
-from lcn_registry.communities.models import Community, CommunityChange
+from lcn_registry.communities.models import LIST_FIELDS, Community, CommunityChange
 from lcn_registry.communities.schemas import (
     CommunityCreate,
     CommunityPublic,
@@ -145,32 +146,42 @@ async def apply_values(
     return changed
 
 
-def registered_event(community: Community, members: list[CommunityMember], origin: str) -> CommunityRegistered:
-    """The registered event of a new community."""
+def registered_event(row: Mapping[str, Any], members: list[CommunityMember], origin: str) -> CommunityRegistered:
+    """The registered event of a new community (its table row's values)."""
     return CommunityRegistered.model_validate(
         {
-            **{name: as_json(getattr(community, name)) for name in DOMAIN_FIELDS},
-            "community_id": community.community_id,
-            "kind": community.kinds[0],
-            "status": community.status,
-            "owner_organisation_id": community.owner_organisation_id,
-            "registered_at": community.created_at,
-            "version": community.version,
+            **{name: as_json(row.get(name)) for name in DOMAIN_FIELDS},
+            "community_id": row["community_id"],
+            "kind": row["kinds"][0],
+            "status": row["status"],
+            "owner_organisation_id": row["owner_organisation_id"],
+            "registered_at": row["created_at"],
+            "version": row["version"],
             "origin": origin,
             "members": members,
         }
     )
 
 
-def new_community(values: dict[str, Any], *, owner_organisation_id: UUID | None, now: datetime) -> Community:
-    """A community row from API-shaped values."""
-    return Community(
-        community_id=uuid.uuid4(),
+def new_community_row(values: dict[str, Any], *, owner_organisation_id: UUID | None, now: datetime) -> dict[str, Any]:
+    """A new community's table row from API-shaped values (bulk imports insert these directly)."""
+    return {
+        "community_id": uuid.uuid4(),
+        **{name: [] if name in LIST_FIELDS else None for name in DOMAIN_FIELDS},  # every column: rows insert in bulk
+        "status": "active",
+        "synthetic": False,
+        "provenance": {},
         **{name: from_json(name, value) for name, value in values.items()},
-        owner_organisation_id=owner_organisation_id,
-        created_at=now,
-        updated_at=now,
-    )
+        "owner_organisation_id": owner_organisation_id,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def new_community(values: dict[str, Any], *, owner_organisation_id: UUID | None, now: datetime) -> Community:
+    """A new community from API-shaped values."""
+    return Community(**new_community_row(values, owner_organisation_id=owner_organisation_id, now=now))
 
 
 async def register_community(session: AsyncSession, *, data: CommunityCreate, principal: Principal) -> Community:
@@ -197,7 +208,7 @@ async def register_community(session: AsyncSession, *, data: CommunityCreate, pr
             changed_at=now,
         )
     )
-    await add_event(session, registered_event(community, members, "api"), occurred_at=now)
+    await add_event(session, registered_event(community.model_dump(), members, "api"), occurred_at=now)
     return community
 
 

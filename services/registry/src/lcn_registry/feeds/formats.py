@@ -79,13 +79,14 @@ def _json_rows(text: str) -> list[tuple[dict[str, Any] | None, str | None]]:
 def _ndjson_rows(text: str) -> list[tuple[dict[str, Any] | None, str | None]]:
     """One record per non-blank line; a broken line is rejected on its own."""
     rows: list[tuple[dict[str, Any] | None, str | None]] = []
-    for line_number, line in enumerate(text.splitlines(), start=1):
+    # Only "\n" ends a record: str.splitlines() would also split at U+2028 inside a JSON string.
+    for line in text.split("\n"):
         if not line.strip():
             continue
         try:
             rows.append(_object(json.loads(line)))
         except json.JSONDecodeError as error:
-            rows.append((None, f"line {line_number} is not valid JSON: {error.msg}"))
+            rows.append((None, f"the line is not valid JSON: {error.msg}"))
     return rows
 
 
@@ -97,9 +98,9 @@ def _csv_rows(text: str) -> list[tuple[dict[str, Any] | None, str | None]]:
     rows: list[tuple[dict[str, Any] | None, str | None]] = []
     for row in reader:
         if "__extra__" in row:
-            rows.append((None, f"line {reader.line_num} has more values than the header names"))
+            rows.append((None, "the row has more values than the header names"))
         elif None in row.values():
-            rows.append((None, f"line {reader.line_num} has fewer values than the header names"))
+            rows.append((None, "the row has fewer values than the header names"))
         else:
             rows.append(({name: value for name, value in row.items() if value != ""}, None))
     return rows

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, status
@@ -26,12 +26,10 @@ from lcn_registry.feeds.schemas import (
 )
 from lcn_shared.auth import Principal, Role, require
 from lcn_shared.db import SessionDep
-from lcn_shared.problems import PROBLEM_JSON, NotFound
+from lcn_shared.problems import NotFound, problem_responses
 
 router = APIRouter(tags=["feeds"])
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    code: {"content": {PROBLEM_JSON: {}}} for code in (401, 403, 404, 409, 413, 415, 422)
-}
+PROBLEMS = problem_responses(401, 403, 404, 409, 413, 415, 422)
 DELIVERY_BODY = {
     "requestBody": {
         "required": True,

@@ -14,8 +14,9 @@ from uuid import UUID
 from pydantic import ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from lcn_registry.communities import repository as communities_repository
 from lcn_registry.communities import service as communities
-from lcn_registry.communities.models import Community, CommunityChange
+from lcn_registry.communities.models import CommunityChange
 from lcn_registry.feeds import repository
 from lcn_registry.feeds.formats import RawRow
 from lcn_registry.feeds.models import ImportJob, SourceRecord
@@ -24,8 +25,8 @@ from lcn_registry.matching import profiles
 from lcn_registry.matching import repository as matching_repository
 from lcn_registry.matching import service as matching
 from lcn_registry.matching.survivorship import SourceView, golden_partners, golden_values
+from lcn_registry.organisations import repository as organisations_repository
 from lcn_registry.organisations import service as organisations
-from lcn_registry.organisations.models import Membership
 from lcn_shared.auth import Principal, Role
 from lcn_shared.contracts import FeedImportCompleted
 from lcn_shared.contracts.base import EventContract
@@ -200,54 +201,52 @@ async def _add_new(session: AsyncSession, batch: Batch, fresh: list[Parsed]) -> 
 
 
 async def _found_communities(session: AsyncSession, batch: Batch, items: list[Parsed]) -> dict[str, UUID]:
-    """One new golden record per record, with memberships, history, match keys and `registered` events."""
+    """One new golden record per record, with memberships, history, match keys and `registered` events,
+    written with one bulk insert per table (a 10,000-record feed founds 10,000 communities)."""
     if not items:
         return {}
     partners = await organisations.ensure_organisations(
         session, (partner for item in items for partner in item.record["partners"])
     )
     created: dict[str, UUID] = {}
-    communities_rows, memberships, history, keys = [], [], [], []
+    community_rows, memberships, history, keys = [], [], [], []
     for item in items:
         view = SourceView(batch.job.feed_source, item.record["external_id"], item.record, batch.now)
         values, provenance = golden_values([view], manual_fields=set())
-        community = communities.new_community(
+        row = communities.new_community_row(
             {**values, "status": item.record.get("status") or "active", "synthetic": item.record["synthetic"]},
             owner_organisation_id=None,
             now=batch.now,
         )
-        community.provenance = provenance
-        created[item.record["external_id"]] = community.community_id
+        row["provenance"] = provenance
+        created[item.record["external_id"]] = row["community_id"]
         members = []
         for key, partner in golden_partners([view]).items():
             organisation = partners[key]
-            memberships.append(
-                _membership_row(community.community_id, organisation.organisation_id, partner, batch.now)
-            )
+            memberships.append(_membership_row(row["community_id"], organisation.organisation_id, partner, batch.now))
             members.append(organisations.member(organisation, partner["role"]))
-        communities_rows.append(community)
-        history.append(_registered_change(community, batch, values))
-        keys += matching.index_rows(community.community_id, profiles.of_record(item.record))
-        batch.events.append(communities.registered_event(community, members, batch.origin))
-    session.add_all(communities_rows)
-    await session.flush()
-    session.add_all(history)
-    session.add_all(Membership(**row) for row in memberships)
+        community_rows.append(row)
+        history.append(_registered_change(row, batch, values))
+        keys += matching.index_rows(row["community_id"], profiles.of_record(item.record))
+        batch.events.append(communities.registered_event(row, members, batch.origin))
+    await communities_repository.insert_many(session, community_rows)
+    await communities_repository.add_history(session, history)
+    await organisations_repository.insert_memberships(session, memberships)
     await matching_repository.add_keys(session, keys)
     return created
 
 
-def _registered_change(community: Community, batch: Batch, values: dict[str, Any]) -> CommunityChange:
+def _registered_change(row: dict[str, Any], batch: Batch, values: dict[str, Any]) -> dict[str, Any]:
     """The history entry of a community founded from a feed record."""
-    return CommunityChange(
-        community_id=community.community_id,
-        version=community.version,
-        change="registered",
-        actor=batch.job.created_by,
-        origin=batch.origin,
-        changes={name: {"old": None, "new": value} for name, value in values.items()},
-        changed_at=batch.now,
-    )
+    return {
+        "community_id": row["community_id"],
+        "version": row["version"],
+        "change": "registered",
+        "actor": batch.job.created_by,
+        "origin": batch.origin,
+        "changes": {name: {"old": None, "new": value} for name, value in values.items()},
+        "changed_at": batch.now,
+    }
 
 
 def _membership_row(

@@ -1,9 +1,12 @@
-"""Normalising names, websites and places so that feeds' different spellings compare equal."""
+"""Normalising names, websites and places so that feeds' different spellings compare equal.
+
+The functions are cached: a feed names the same partners, places and sites over and over."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 # Words that only say what kind of thing a community is; two communities differ by the rest.
@@ -45,6 +48,7 @@ ABBREVIATIONS = {"coe": "centre of expertise", "civ": "centrum voor innovatief v
 WEB_PREFIXES = ("www.", "www2.")
 
 
+@lru_cache(maxsize=65_536)
 def fold_text(text: str) -> str:
     """Lower case, accents removed, `&` read as `en`, punctuation as spaces, spaces collapsed."""
     decomposed = unicodedata.normalize("NFKD", text.casefold().replace("&", " en "))
@@ -52,22 +56,26 @@ def fold_text(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
 
 
-def name_tokens(name: str) -> list[str]:
+@lru_cache(maxsize=65_536)
+def name_tokens(name: str) -> tuple[str, ...]:
     """The words of a name, abbreviations written out."""
-    return fold_text(" ".join(ABBREVIATIONS.get(word, word) for word in fold_text(name).split())).split()
+    return tuple(fold_text(" ".join(ABBREVIATIONS.get(word, word) for word in fold_text(name).split())).split())
 
 
+@lru_cache(maxsize=65_536)
 def core_name(name: str) -> str:
     """The distinctive part of a community's name: no kind words, no stop words, sorted."""
     tokens = [token for token in name_tokens(name) if token not in KIND_WORDS and token not in STOPWORDS]
     return " ".join(sorted(tokens)) or " ".join(sorted(name_tokens(name)))
 
 
+@lru_cache(maxsize=65_536)
 def full_name(name: str) -> str:
     """A community's whole name, kind words included, order and stop words ignored."""
     return " ".join(sorted(token for token in name_tokens(name) if token not in STOPWORDS))
 
 
+@lru_cache(maxsize=65_536)
 def organisation_key(name: str) -> str:
     """An organisation's identity in names: "ROC van Amsterdam B.V." and "ROC Amsterdam" agree."""
     ignored = STOPWORDS | LEGAL_FORMS | ORGANISATION_WORDS
@@ -75,6 +83,7 @@ def organisation_key(name: str) -> str:
     return " ".join(tokens) or fold_text(name)
 
 
+@lru_cache(maxsize=65_536)
 def website_site(url: str | None) -> str | None:
     """A website as host plus path, without scheme, `www.` or trailing slash: `fieldlab-x.nl/twente`."""
     if not url or not url.strip():

@@ -14,12 +14,10 @@ from lcn_registry.matching import repository, service
 from lcn_registry.matching.schemas import MergeRequest, ReviewPublic
 from lcn_shared.auth import Principal, Role, require
 from lcn_shared.db import SessionDep
-from lcn_shared.problems import PROBLEM_JSON
+from lcn_shared.problems import problem_responses
 
 router = APIRouter(tags=["matching"])
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    code: {"content": {PROBLEM_JSON: {}}} for code in (401, 403, 404, 409, 422)
-}
+PROBLEMS = problem_responses(401, 403, 404, 409, 422)
 Coordinator = Annotated[Principal, Depends(require(Role.COORDINATOR))]
 
 

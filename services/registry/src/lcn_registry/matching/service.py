@@ -160,10 +160,10 @@ async def _sync_memberships(
     known = await organisations.ensure_organisations(
         session, (partner for partners in wanted.values() for partner in partners.values())
     )
+    present = await organisations_repository.members_of(session, list(rows))
     for community_id, community in rows.items():
         current = {
-            organisation.name_key: (membership, organisation)
-            for membership, organisation in await organisations_repository.members(session, community_id)
+            organisation.name_key: (membership, organisation) for membership, organisation in present[community_id]
         }
         changes: list[tuple[Any, str, str | None, str | None]] = []
         for key, partner in wanted[community_id].items():

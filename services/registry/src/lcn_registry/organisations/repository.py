@@ -96,3 +96,24 @@ async def move_memberships(session: AsyncSession, from_community: UUID, to_commu
     params = {"from_community": from_community, "to_community": to_community}
     await session.exec(MOVE_MEMBERSHIPS, params=params)  # type: ignore[call-overload]
     await session.exec(delete(Membership).where(col(Membership.community_id) == from_community))
+
+
+async def insert_memberships(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Add memberships in one round trip (bulk imports)."""
+    if rows:
+        await session.exec(insert(Membership), params=list(rows))
+
+
+async def members_of(
+    session: AsyncSession, community_ids: Sequence[UUID]
+) -> dict[UUID, list[tuple[Membership, Organisation]]]:
+    """Memberships with their organisations for many communities in one query."""
+    rows = await session.exec(
+        select(Membership, Organisation)
+        .join(Organisation, col(Organisation.organisation_id) == col(Membership.organisation_id))
+        .where(col(Membership.community_id).in_(list(community_ids)))
+    )
+    found: dict[UUID, list[tuple[Membership, Organisation]]] = {community_id: [] for community_id in community_ids}
+    for membership, organisation in rows.all():
+        found[membership.community_id].append((membership, organisation))
+    return found

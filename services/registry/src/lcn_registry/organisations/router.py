@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response, status
@@ -24,12 +24,10 @@ from lcn_registry.organisations.schemas import (
 from lcn_shared.auth import Principal, Role, require
 from lcn_shared.contracts.vocabulary import OrganisationType
 from lcn_shared.db import SessionDep
-from lcn_shared.problems import PROBLEM_JSON
+from lcn_shared.problems import problem_responses
 
 router = APIRouter(tags=["organisations"])
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    code: {"content": {PROBLEM_JSON: {}}} for code in (308, 401, 403, 404, 409, 413, 422)
-}
+PROBLEMS = problem_responses(308, 401, 403, 404, 409, 413, 422)
 Writer = Annotated[Principal, Depends(require(Role.PARTNER, Role.COORDINATOR))]
 Coordinator = Annotated[Principal, Depends(require(Role.COORDINATOR))]
 

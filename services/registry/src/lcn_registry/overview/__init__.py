@@ -1,0 +1,1 @@
+"""The distribution overview of the registry and the exports of its records."""

@@ -1,0 +1,1 @@
+"""Search over the registry: filters, full text, facets and cursor pagination."""

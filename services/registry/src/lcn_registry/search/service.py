@@ -1,0 +1,271 @@
+"""Rules of the search: vocabulary validation, the opaque cursor, pages and facets."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from lcn_registry.communities.schemas import CommunityPublic
+from lcn_registry.search import repository
+from lcn_registry.search.repository import GroupedCounts
+from lcn_registry.search.schemas import (
+    CONTROLLED_BY_PARAMETER,
+    CONTROLLED_FIELDS,
+    CommunityFilter,
+    CommunityFilterParams,
+    CommunityPage,
+    CommunitySearchParams,
+    ControlledField,
+    FacetValue,
+    SortOrder,
+)
+from lcn_shared.contracts.vocabulary import Term
+from lcn_shared.problems import ProblemError, UnprocessableContent
+
+# Not a secret: the checksum makes an edited cursor fail loudly instead of starting somewhere odd.
+CURSOR_CHECKSUM_KEY = b"lcn-registry-search-cursor-v1"
+CURSOR_CHECKSUM_BYTES = 8
+
+
+class CountCache:
+    """Recent counts per (database, data version, filters, groups): repeated broad facet queries skip the scan.
+
+    The data version (row count, latest `updated_at`) is Rails' collection cache key: an insert, a delete or
+    an update through the write path changes it. Two writers committing out of `updated_at` order could keep
+    it unchanged, so an entry also expires after half a minute.
+    """
+
+    def __init__(self, *, max_entries: int, max_age_seconds: float) -> None:
+        self.max_entries = max_entries
+        self.max_age_seconds = max_age_seconds
+        self._entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+
+    def get(self, key: Hashable) -> Any | None:
+        """The value stored under `key` if it is still fresh."""
+        entry = self._entries.get(key)
+        if entry is None or time.monotonic() - entry[0] > self.max_age_seconds:
+            return None
+        self._entries.move_to_end(key)
+        return entry[1]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        """Store a value, dropping the least recently used entry when full."""
+        self._entries[key] = (time.monotonic(), value)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+
+
+COUNT_CACHE = CountCache(max_entries=128, max_age_seconds=30.0)
+
+
+class InvalidCursor(ProblemError):
+    """The cursor was not issued by this search (edited, truncated, or from other filters or order)."""
+
+    status, slug, title = 400, "invalid-cursor", "Invalid cursor"
+
+
+def resolve_filter(*, params: CommunityFilterParams) -> CommunityFilter:
+    """Check every controlled value against its vocabulary (codes, labels or aliases) and keep the codes."""
+    codes: dict[str, tuple[str, ...]] = {}
+    problems: list[dict[str, Any]] = []
+    for controlled in CONTROLLED_FIELDS:
+        given: list[str] = getattr(params, controlled.parameter)
+        if not given:
+            continue
+        known, unknown = _parse_terms(controlled.vocabulary, given)
+        if unknown:
+            allowed = [term.value for term in controlled.vocabulary]
+            problems.append({"parameter": controlled.parameter, "invalid": unknown, "allowed": allowed})
+        codes[controlled.column] = tuple(dict.fromkeys(known))
+    if problems:
+        names = ", ".join(problem["parameter"] for problem in problems)
+        raise UnprocessableContent(f"Unknown values for {names}; see `allowed` or /v1/vocabularies.", errors=problems)
+    return CommunityFilter(
+        codes=codes,
+        municipalities=tuple(dict.fromkeys(params.municipality)),
+        partners=tuple(dict.fromkeys(params.partner)),
+        sources=tuple(dict.fromkeys(params.source)),
+        synthetic=params.synthetic,
+        text=(params.q or "").strip() or None,
+    )
+
+
+def _parse_terms(vocabulary: type[Term], values: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The codes of the values the vocabulary knows, and the values it does not."""
+    known: list[str] = []
+    unknown: list[str] = []
+    for value in values:
+        try:
+            known.append(vocabulary.parse(value).value)
+        except ValueError:
+            unknown.append(value)
+    return known, unknown
+
+
+def resolve_facets(*, facets: str | None) -> list[ControlledField]:
+    """`true` -> every controlled field; `kind,topsector` -> those; absent or `false` -> none."""
+    if facets is None or facets.strip().lower() in ("", "false", "0", "no"):
+        return []
+    if facets.strip().lower() in ("true", "1", "yes", "all"):
+        return list(CONTROLLED_FIELDS)
+    names = [name.strip() for name in facets.split(",") if name.strip()]
+    unknown = [name for name in names if name not in CONTROLLED_BY_PARAMETER]
+    if unknown:
+        raise UnprocessableContent(
+            f"Unknown facet fields: {', '.join(unknown)}.",
+            errors=[{"parameter": "facets", "invalid": unknown, "allowed": list(CONTROLLED_BY_PARAMETER)}],
+        )
+    return [CONTROLLED_BY_PARAMETER[name] for name in dict.fromkeys(names)]
+
+
+def resolve_order(*, sort: SortOrder | None, text: str | None) -> SortOrder:
+    """The requested order; by default relevance for a text search and name otherwise."""
+    if sort is None:
+        return SortOrder.RELEVANCE if text else SortOrder.NAME
+    if sort is SortOrder.RELEVANCE and not text:
+        raise UnprocessableContent(
+            "sort=relevance needs a text query `q`.",
+            errors=[{"parameter": "sort", "invalid": [sort.value], "allowed": [o.value for o in SortOrder][:-1]}],
+        )
+    return sort
+
+
+def _query_tag(community_filter: CommunityFilter, order: SortOrder) -> str:
+    """A short digest of filters and order: a cursor only continues the query that issued it."""
+    text = f"{order.value}|{community_filter.fingerprint()}".encode()
+    return hashlib.blake2b(text, digest_size=6).hexdigest()
+
+
+def encode_cursor(*, sort_value: Any, community_id: UUID, tag: str) -> str:
+    """The opaque cursor: base64url of the last row's sort key, its id and the query tag, with a checksum."""
+    key = sort_value.isoformat() if isinstance(sort_value, datetime) else sort_value
+    position = {"k": key, "id": str(community_id), "q": tag}
+    payload = json.dumps(position, separators=(",", ":"), ensure_ascii=False).encode()
+    checksum = hmac.digest(CURSOR_CHECKSUM_KEY, payload, "blake2b")[:CURSOR_CHECKSUM_BYTES]
+    return base64.urlsafe_b64encode(payload + checksum).rstrip(b"=").decode()
+
+
+def decode_cursor(*, cursor: str, order: SortOrder, tag: str) -> tuple[Any, UUID]:
+    """The (sort value, community_id) a cursor continues after; InvalidCursor when it is not one of ours."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidCursor("The cursor is not base64url.") from exc
+    payload, checksum = raw[:-CURSOR_CHECKSUM_BYTES], raw[-CURSOR_CHECKSUM_BYTES:]
+    expected = hmac.digest(CURSOR_CHECKSUM_KEY, payload, "blake2b")[:CURSOR_CHECKSUM_BYTES]
+    if len(raw) <= CURSOR_CHECKSUM_BYTES or not hmac.compare_digest(checksum, expected):
+        raise InvalidCursor("The cursor was altered or truncated.")
+    try:
+        decoded = json.loads(payload)
+    except ValueError as exc:
+        raise InvalidCursor("The cursor does not hold a valid position.") from exc
+    if not isinstance(decoded, dict) or decoded.get("q") != tag:
+        raise InvalidCursor("The cursor belongs to a search with other filters or another order.")
+    try:
+        return _sort_value(order, decoded["k"]), UUID(decoded["id"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidCursor("The cursor does not hold a valid position.") from exc
+
+
+def _sort_value(order: SortOrder, key: Any) -> Any:
+    """The cursor's key as the type the order compares: text, an aware timestamp or a finite rank."""
+    if order in (SortOrder.NAME, SortOrder.NAME_DESC) and isinstance(key, str):
+        return key
+    if order is SortOrder.RELEVANCE and isinstance(key, int | float) and math.isfinite(key):
+        return float(key)
+    if isinstance(key, str) and order not in (SortOrder.NAME, SortOrder.NAME_DESC, SortOrder.RELEVANCE):
+        moment = datetime.fromisoformat(key)
+        if moment.tzinfo is not None:
+            return moment
+    raise ValueError(f"{key!r} is no sort key of {order.value}")
+
+
+async def search_communities(session: AsyncSession, *, params: CommunitySearchParams) -> CommunityPage:
+    """One page of matching communities, the total and, when asked for, the facets."""
+    community_filter = resolve_filter(params=params)
+    order = resolve_order(sort=params.sort, text=community_filter.text)
+    facet_fields = resolve_facets(facets=params.facets)
+    tag = _query_tag(community_filter, order)
+    after = decode_cursor(cursor=params.cursor, order=order, tag=tag) if params.cursor else None
+    rows = await repository.search_page(
+        session, community_filter=community_filter, order=order, after=after, limit=params.limit
+    )
+    page_rows, more = rows[: params.limit], len(rows) > params.limit
+    next_cursor = None
+    if more:
+        last = page_rows[-1]
+        next_cursor = encode_cursor(sort_value=last["sort_value"], community_id=last["community_id"], tag=tag)
+    if rows:
+        total = int(rows[0]["total"])
+    elif after is None:
+        total = 0
+    else:  # a cursor past the last row (rows were deleted meanwhile)
+        total = await repository.count_communities(session, community_filter=community_filter)
+    facets = None
+    if facet_fields:
+        _, facets = await count_facets(session, community_filter=community_filter, fields=facet_fields)
+    data = [CommunityPublic.model_validate(row) for row in page_rows]
+    return CommunityPage(data=data, next_cursor=next_cursor, total=total, facets=facets)
+
+
+async def count_facets(
+    session: AsyncSession, *, community_filter: CommunityFilter, fields: Sequence[ControlledField]
+) -> tuple[int, dict[str, list[FacetValue]]]:
+    """The total and, per field, every vocabulary value with its count (a community counts once per value)."""
+    total, grouped = await cached_counts(
+        session, community_filter=community_filter, groups=[(controlled.column,) for controlled in fields]
+    )
+    facets = {
+        controlled.parameter: facet_values(controlled, value_counts(grouped[(controlled.column,)]))
+        for controlled in fields
+    }
+    return total, facets
+
+
+def value_counts(grouped: dict[tuple[Any, ...], int]) -> dict[str, int]:
+    """Counts per value of a one-column group, without the communities that hold no value."""
+    return {value: communities for (value,), communities in grouped.items() if value is not None}
+
+
+def facet_values(controlled: ControlledField, counts: dict[str, int]) -> list[FacetValue]:
+    """Every code of the vocabulary in its order with its count (zero included), then unknown stored codes."""
+    vocabulary = controlled.vocabulary
+    values = [FacetValue(code=term.value, label=term.label, count=counts.get(term.value, 0)) for term in vocabulary]
+    known = {term.value for term in vocabulary}
+    values += [FacetValue(code=code, label=code, count=n) for code, n in sorted(counts.items()) if code not in known]
+    return values
+
+
+async def cached_counts(
+    session: AsyncSession, *, community_filter: CommunityFilter, groups: Sequence[tuple[str, ...]]
+) -> tuple[int, GroupedCounts]:
+    """The total and grouped counts, from the cache while the community table is unchanged."""
+    if community_filter.partners or community_filter.sources:  # these read other tables: never cached
+        return await repository.grouped_counts(session, community_filter=community_filter, groups=groups)
+    version = await repository.data_version(session)
+    key = (_database(session), version, community_filter.fingerprint(), tuple(groups))
+    cached: tuple[int, GroupedCounts] | None = COUNT_CACHE.get(key)
+    if cached is None:
+        cached = await repository.grouped_counts(session, community_filter=community_filter, groups=groups)
+        COUNT_CACHE.put(key, cached)
+    return cached
+
+
+def _database(session: AsyncSession) -> str:
+    """Which database the session reads: one process may serve several (tests do)."""
+    bind = session.bind
+    return bind.url.render_as_string(hide_password=True) if isinstance(bind, AsyncEngine) else str(id(bind))

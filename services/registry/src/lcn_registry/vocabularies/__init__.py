@@ -1,0 +1,1 @@
+"""The controlled vocabularies, served so that clients need no hard-coded lists."""

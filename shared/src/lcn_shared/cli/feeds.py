@@ -1,0 +1,374 @@
+"""`lcn feeds import`: deliver a feed file to the registry as an import job of batches, with a progress bar."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import httpx
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from lcn_shared.settings import DEFAULT_PORTS
+
+app = typer.Typer(no_args_is_help=True)
+T = TypeVar("T")
+MEDIA_TYPES = {"json": "application/json", "ndjson": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
+EXTENSIONS = {".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson", ".csv": "csv"}
+LIVE_COUNTS = ("added", "updated", "unchanged", "rejected")
+SUMMARY_COUNTS = ("added", "updated", "unchanged", "rejected", "withdrawn", "linked", "review", "new_communities")
+RESULT_COLUMNS = ("position", "external_id", "outcome", "reason", "community_id", "link")
+TRIES = 3
+RETRY_BACKOFF_SECONDS = 0.5
+REJECTIONS_SHOWN = 20
+# Matching a batch of a thousand records against a large registry takes seconds, not milliseconds.
+TIMEOUT = httpx.Timeout(120.0, connect=10.0)
+
+
+class FeedFormat(StrEnum):
+    """How a feed file is written."""
+
+    AUTO = "auto"
+    JSON = "json"
+    NDJSON = "ndjson"
+    CSV = "csv"
+
+
+class ImportMode(StrEnum):
+    """`upsert` delivers changes; `snapshot` is the source's full list (what is missing gets withdrawn)."""
+
+    UPSERT = "upsert"
+    SNAPSHOT = "snapshot"
+
+
+@dataclass(frozen=True)
+class FeedBatch:
+    """Part of a feed file, encoded in the file's own format, and how many records it holds."""
+
+    body: bytes
+    records: int
+    media_type: str
+
+
+@dataclass
+class ImportRun:
+    """An import job as the client saw it: the job's last state, every record's result, and the time taken."""
+
+    source: str
+    job: dict[str, Any] = field(default_factory=dict)
+    results: list[dict[str, Any]] = field(default_factory=list)
+    records: int = 0
+    seconds: float = 0.0
+
+    @property
+    def records_per_second(self) -> float:
+        """Records delivered per second of the whole job."""
+        return self.records / self.seconds if self.seconds > 0 else 0.0
+
+
+class FeedImportError(Exception):
+    """A delivery the registry refused (4xx) or could not take after retries; `run` holds what got through."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.run: ImportRun | None = None
+
+
+def detect_format(path: Path, requested: FeedFormat = FeedFormat.AUTO) -> FeedFormat:
+    """The requested format, or the one the file's extension names."""
+    if requested is not FeedFormat.AUTO:
+        return requested
+    suffix = path.suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise ValueError(f"cannot tell the format of {path.name}; pass --format json, ndjson or csv")
+    return FeedFormat(EXTENSIONS[suffix])
+
+
+def read_feed(path: Path, feed_format: FeedFormat, batch_size: int) -> list[FeedBatch]:
+    """A feed file split into batches (a BOM is dropped; newlines inside CSV cells are kept as written)."""
+    return split_feed(path.read_bytes().decode("utf-8-sig"), detect_format(path, feed_format), batch_size)
+
+
+def split_feed(text: str, feed_format: FeedFormat, batch_size: int) -> list[FeedBatch]:
+    """Batches of at most `batch_size` records, each a valid delivery in the same format."""
+    splitters = {FeedFormat.JSON: split_json, FeedFormat.NDJSON: split_ndjson, FeedFormat.CSV: split_csv}
+    return splitters[feed_format](text, batch_size)
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """Consecutive slices of at most `size` items."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def split_json(text: str, batch_size: int) -> list[FeedBatch]:
+    """A JSON array (or `{"records": [...]}`) as arrays of `batch_size`; non-objects travel on to be rejected."""
+    document = json.loads(text)
+    if isinstance(document, dict) and isinstance(document.get("records"), list):
+        document = document["records"]
+    if not isinstance(document, list):
+        raise ValueError('a JSON feed is an array of records or {"records": [...]}')
+    return [
+        FeedBatch(json.dumps(list(chunk), ensure_ascii=False).encode(), len(chunk), MEDIA_TYPES["json"])
+        for chunk in _chunks(document, batch_size)
+    ]
+
+
+def split_ndjson(text: str, batch_size: int) -> list[FeedBatch]:
+    """Non-blank lines in groups of `batch_size`; a broken line travels on and is rejected on its own."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    media_type = MEDIA_TYPES["ndjson"]
+    return [
+        FeedBatch(("\n".join(chunk) + "\n").encode(), len(chunk), media_type) for chunk in _chunks(lines, batch_size)
+    ]
+
+
+def split_csv(text: str, batch_size: int) -> list[FeedBatch]:
+    """The header plus `batch_size` rows per batch, re-quoted by the csv module so quoted newlines survive."""
+    rows = [row for row in csv.reader(io.StringIO(text, newline="")) if row]  # the server skips blank lines too
+    if not rows:
+        raise ValueError("a CSV feed starts with a header row")
+    header, records = rows[0], rows[1:]
+    batches = []
+    for chunk in _chunks(records, batch_size):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(chunk)
+        batches.append(FeedBatch(buffer.getvalue().encode(), len(chunk), MEDIA_TYPES["csv"]))
+    return batches
+
+
+def _state_dir(environ: Mapping[str, str]) -> Path:
+    """Where `lcn dev` keeps stack.json and credentials.json."""
+    return Path(environ.get("LCN_STATE_DIR", ".lcn"))
+
+
+def _state_file(environ: Mapping[str, str], name: str) -> dict[str, Any]:
+    """A JSON file of the state directory, or nothing when it is missing or unreadable."""
+    try:
+        document = json.loads((_state_dir(environ) / name).read_text())
+    except (OSError, ValueError):
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
+def resolve_url(url: str | None, *, environ: Mapping[str, str] = os.environ) -> str:
+    """`--url`, else the registry of the running dev stack (stack.json), else the default port."""
+    if url:
+        return url.rstrip("/")
+    registry = _state_file(environ, "stack.json").get("services", {}).get("registry")
+    return str(registry).rstrip("/") if registry else f"http://127.0.0.1:{DEFAULT_PORTS['registry']}"
+
+
+def resolve_key(key: str | None, *, source: str, environ: Mapping[str, str] = os.environ) -> str:
+    """`--key`, else `LCN_API_KEY`, else the dev stack's feed key for `source` (credentials.json)."""
+    if key or environ.get("LCN_API_KEY"):
+        return key or environ["LCN_API_KEY"]
+    for feed in _state_file(environ, "credentials.json").get("feeds", []):
+        if isinstance(feed, dict) and feed.get("source") == source and feed.get("key"):
+            return str(feed["key"])
+    raise ValueError(
+        f"no API key for {source}: pass --key, set LCN_API_KEY, or issue one with "
+        f"`lcn keys create --role feed --feed-source {source}`"
+    )
+
+
+def registry_client(url: str, key: str) -> httpx.Client:
+    """An HTTP client for the registry's feed API, authenticated with `key`."""
+    return httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=TIMEOUT)
+
+
+def problem_message(response: httpx.Response) -> str:
+    """`HTTP 403 Forbidden: detail` from a problem+json (or any) error response."""
+    try:
+        problem = response.json()
+    except ValueError:
+        problem = {}
+    if not isinstance(problem, dict):
+        problem = {}
+    title = problem.get("title") or response.reason_phrase
+    detail = problem.get("detail") or response.text[:300]
+    return f"HTTP {response.status_code} {title}: {detail}"
+
+
+def _post(client: httpx.Client, path: str, **request: Any) -> dict[str, Any]:
+    """POST, trying up to three times on connection errors and 5xx (batches are idempotent); a 4xx stops."""
+    for attempt in range(1, TRIES + 1):
+        try:
+            response = client.post(path, **request)
+        except httpx.TransportError as error:
+            problem, status = f"{type(error).__name__}: {error or 'no response'}", None
+        else:
+            if response.is_success:
+                return dict(response.json())
+            problem, status = problem_message(response), response.status_code
+            if response.status_code < 500:
+                raise FeedImportError(problem, status=status)
+        if attempt < TRIES:
+            time.sleep(RETRY_BACKOFF_SECONDS * 2 ** (attempt - 1))
+    raise FeedImportError(f"gave up after {TRIES} tries: {problem}", status=status)
+
+
+def _complete(client: httpx.Client, source: str, job_id: str) -> dict[str, Any]:
+    """Complete the job; a 409 after a retried completion means the first attempt got through."""
+    path = f"/v1/feeds/{source}/jobs/{job_id}"
+    try:
+        return _post(client, f"{path}/complete")
+    except FeedImportError as error:
+        job = client.get(path).json() if error.status == 409 else {}
+        if job.get("state") == "completed":
+            return dict(job)
+        raise
+
+
+def import_feed(
+    client: httpx.Client,
+    *,
+    source: str,
+    mode: ImportMode,
+    batches: Sequence[FeedBatch],
+    on_batch: Callable[[int, dict[str, Any]], None] | None = None,
+) -> ImportRun:
+    """Open a job, deliver the batches in order, complete it; `on_batch(records, job)` follows each batch."""
+    run, started = ImportRun(source), time.perf_counter()
+    try:
+        run.job = _post(client, f"/v1/feeds/{source}/jobs", json={"mode": mode.value})
+        for batch in batches:
+            path = f"/v1/feeds/{source}/jobs/{run.job['job_id']}/records"
+            answer = _post(client, path, content=batch.body, headers={"Content-Type": batch.media_type})
+            run.job, run.records = answer["job"], run.records + batch.records
+            run.results.extend(answer["results"])
+            if on_batch is not None:
+                on_batch(batch.records, run.job)
+        run.job = _complete(client, source, run.job["job_id"])
+    except FeedImportError as error:
+        error.run = run
+        raise
+    finally:
+        run.seconds = time.perf_counter() - started
+    return run
+
+
+def write_results(results: Sequence[Mapping[str, Any]], path: Path) -> None:
+    """Every record's result as CSV, in delivery order."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=RESULT_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows({name: result.get(name) or "" for name in RESULT_COLUMNS} for result in results)
+
+
+class RateColumn(ProgressColumn):
+    """Records per second."""
+
+    def render(self, task: Task) -> Text:
+        """The task's speed in records per second."""
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} records/s" if speed else "- records/s", style="progress.data.speed")
+
+
+def _live_counts(job: Mapping[str, Any]) -> str:
+    """`added 10  updated 2  ...` from a job's counts."""
+    counts = job.get("counts", {})
+    return "  ".join(f"{name} {counts.get(name, 0):,}" for name in LIVE_COUNTS)
+
+
+def _progress_bar(console: Console) -> Progress:
+    """A bar with records done/total, rate, ETA and the job's counts so far."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn())
+    return Progress(*columns, TimeRemainingColumn(), TextColumn("{task.fields[counts]}"), console=console)
+
+
+def _summary(run: ImportRun) -> Table:
+    """The job's state and counts, and how fast it went."""
+    counts = run.job.get("counts", {})
+    table = Table("", "", title=f"{run.source}: job {run.job.get('job_id', '-')}", show_header=False)
+    table.add_row("state", str(run.job.get("state", "-")))
+    table.add_row("mode", str(run.job.get("mode", "-")))
+    table.add_row("records delivered", f"{run.records:,}")
+    labels = {"linked": "linked to an existing community", "review": "queued for review"}
+    for name in SUMMARY_COUNTS:
+        table.add_row(labels.get(name, name.replace("_", " ")), f"{counts.get(name, 0):,}")
+    table.add_row("time", f"{run.seconds:.1f} s ({run.records_per_second:,.0f} records/s)")
+    return table
+
+
+def _rejections(results: Sequence[Mapping[str, Any]]) -> Table | None:
+    """The first rejected records with their reasons, or nothing when none was rejected."""
+    rejected = [result for result in results if result.get("outcome") == "rejected"]
+    if not rejected:
+        return None
+    more = len(rejected) - REJECTIONS_SHOWN
+    caption = f"{more:,} more rejected; --report writes them all" if more > 0 else None
+    table = Table("position", "external id", "reason", title=f"rejected records ({len(rejected):,})", caption=caption)
+    for result in rejected[:REJECTIONS_SHOWN]:
+        table.add_row(str(result.get("position")), str(result.get("external_id") or "-"), str(result.get("reason")))
+    return table
+
+
+def deliver_with_progress(
+    client: httpx.Client, *, source: str, mode: ImportMode, batches: Sequence[FeedBatch], console: Console
+) -> ImportRun:
+    """`import_feed` with a live progress bar on `console`."""
+    with _progress_bar(console) as progress:
+        task = progress.add_task(source, total=sum(batch.records for batch in batches), counts="")
+        return import_feed(
+            client,
+            source=source,
+            mode=mode,
+            batches=batches,
+            on_batch=lambda records, job: progress.update(task, advance=records, counts=_live_counts(job)),
+        )
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="The feed file.")],
+    source: Annotated[str, typer.Option(help="The feed source: katapult, techniekpact, regional:utrecht, ...")],
+    mode: Annotated[ImportMode, typer.Option(help="snapshot: records missing from the file get withdrawn.")] = (
+        ImportMode.UPSERT
+    ),
+    feed_format: Annotated[FeedFormat, typer.Option("--format", help="auto: by extension.")] = FeedFormat.AUTO,
+    batch_size: Annotated[int, typer.Option(min=1, max=10_000, help="Records per request.")] = 500,
+    url: Annotated[str | None, typer.Option(help="The registry (default: .lcn/stack.json, else port 8001).")] = None,
+    key: Annotated[str | None, typer.Option(help="API key (default: LCN_API_KEY, else .lcn/credentials.json).")] = None,
+    report: Annotated[Path | None, typer.Option(help="Write every record's result to this CSV file.")] = None,
+) -> None:
+    """Deliver a feed file (JSON, NDJSON or CSV) to the registry in batches; exit 1 unless the job completes."""
+    console, errors = Console(), Console(stderr=True)
+    try:
+        batches = read_feed(file, feed_format, batch_size)
+        api_key = resolve_key(key, source=source)
+    except (ValueError, UnicodeDecodeError) as error:
+        errors.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(1) from error
+    run, failure = ImportRun(source), None
+    with registry_client(resolve_url(url), api_key) as client:
+        try:
+            run = deliver_with_progress(client, source=source, mode=mode, batches=batches, console=console)
+        except FeedImportError as error:
+            run, failure = error.run or run, error
+    if run.job:
+        console.print(_summary(run))
+    if (rejections := _rejections(run.results)) is not None:
+        console.print(rejections)
+    if report is not None:
+        write_results(run.results, report)
+        console.print(f"results: {report}")
+    if failure is not None:
+        errors.print(f"[red]import failed:[/red] {failure}")
+        if run.job.get("state") == "open":
+            errors.print("The job stays open; delivering the file again is safe (records are idempotent).")
+        raise typer.Exit(1)
