@@ -198,6 +198,18 @@ async def data_version(session: AsyncSession) -> tuple[int, datetime | None]:
     return int(count), latest
 
 
+async def facet_rows(session: AsyncSession, *, columns: Sequence[str]) -> Sequence[Any]:
+    """Every community's id, synthetic flag and the given columns, in id order (for the facet index)."""
+    statement = select(COMMUNITY.c.community_id, COMMUNITY.c.synthetic, *(COMMUNITY.c[name] for name in columns))
+    return (await _execute(session, statement.order_by(COMMUNITY.c.community_id))).all()
+
+
+async def matching_ids(session: AsyncSession, *, community_filter: CommunityFilter) -> Sequence[UUID]:
+    """The ids of the communities matching the filters."""
+    statement = select(COMMUNITY.c.community_id).where(*filter_conditions(community_filter))
+    return (await _execute(session, statement, cache=False)).scalars().all()
+
+
 async def count_communities(session: AsyncSession, *, community_filter: CommunityFilter) -> int:
     """How many communities match the filters."""
     statement = select(func.count()).select_from(COMMUNITY).where(*filter_conditions(community_filter))

@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_registry.communities.schemas import CommunityPublic
-from lcn_registry.search import repository
+from lcn_registry.search import facet_index, repository
+from lcn_registry.search.facet_index import FacetIndex
 from lcn_registry.search.repository import GroupedCounts
 from lcn_registry.search.schemas import (
     CONTROLLED_BY_PARAMETER,
@@ -226,14 +227,26 @@ async def count_facets(
     session: AsyncSession, *, community_filter: CommunityFilter, fields: Sequence[ControlledField]
 ) -> tuple[int, dict[str, list[FacetValue]]]:
     """The total and, per field, every vocabulary value with its count (a community counts once per value)."""
-    total, grouped = await cached_counts(
-        session, community_filter=community_filter, groups=[(controlled.column,) for controlled in fields]
-    )
+    index = await current_facet_index(session)
+    selected = index.select_by_codes(community_filter)
+    if selected is None:
+        selected = index.select_ids(await repository.matching_ids(session, community_filter=community_filter))
     facets = {
-        controlled.parameter: facet_values(controlled, value_counts(grouped[(controlled.column,)]))
+        controlled.parameter: facet_values(controlled, index.counts(controlled.column, selected))
         for controlled in fields
     }
-    return total, facets
+    return selected.bit_count(), facets
+
+
+async def current_facet_index(session: AsyncSession) -> FacetIndex:
+    """The facet index of the table as it is now, built again only after a write changed it."""
+    database, version = _database(session), await repository.data_version(session)
+    index = facet_index.INDEXES.get(database, version)
+    if index is None:
+        columns = [controlled.column for controlled in CONTROLLED_FIELDS]
+        index = facet_index.build(await repository.facet_rows(session, columns=columns), columns)
+        facet_index.INDEXES.put(database, version, index)
+    return index
 
 
 def value_counts(grouped: dict[tuple[Any, ...], int]) -> dict[str, int]:
