@@ -31,8 +31,8 @@ from lcn_registry.demo.feeds import KATAPULT, TECHNIEKPACT, DemoFeeds, demo_feed
 from lcn_registry.search.bench import measure_search
 from lcn_shared.auth.keys import Role, issue_key
 from lcn_shared.bench.load import ServiceProcess, start_service, wait_ready
-from lcn_shared.bench.pipeline import Infrastructure, _drop_databases, _infrastructure, _run, _server_facts
-from lcn_shared.bench.report import CpuMeter, _fmt, _table, _target, machine_info
+from lcn_shared.bench.pipeline import Infrastructure, benchmark_infrastructure, drop_databases, run_sync, server_facts
+from lcn_shared.bench.report import CpuMeter, format_number, machine_info, markdown_table, target_row
 from lcn_shared.cli.feeds import FeedFormat, ImportMode, deliver_with_progress, read_feed, registry_client
 from lcn_shared.migrations import migrate
 from lcn_shared.settings import IDENTITY
@@ -68,16 +68,16 @@ def run_registry_benchmark(
     }
     workdir = Path(tempfile.mkdtemp(prefix="lcn-bench-registry-"))
     try:
-        with _infrastructure(workdir, console) as infra:
+        with benchmark_infrastructure(workdir, console) as infra:
             small = _derived(infra, "small")
             for each in (small, infra):
                 migrate(IDENTITY, each.platform)
                 migrate("registry", each.platform)
-            infra.description.update(_run(_server_facts(infra)))
+            infra.description.update(run_sync(server_facts(infra)))
             try:
                 demo = _measure_network(small, workdir / "small", demo_feeds(), parameters, console)
             finally:
-                _run(_drop_databases(small.platform))
+                run_sync(drop_databases(small.platform))
             large = _measure_network(infra, workdir / "large", large_feeds(records), parameters, console)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -113,7 +113,7 @@ def _registry(infra: Infrastructure, workdir: Path) -> Iterator[ServiceProcess]:
     """The registry under uvicorn on a free port, ready."""
     with ExitStack() as stack:
         registry = start_service(stack, "registry", "lcn_registry.main:create_app", infra.service_env(), workdir)
-        _run(wait_ready(registry, "/health/ready"))
+        run_sync(wait_ready(registry, "/health/ready"))
         yield registry
 
 
@@ -122,7 +122,7 @@ def _measure_network(
 ) -> dict[str, Any]:
     """Import both feeds into an empty registry, then measure filtered search over what they made."""
     workdir.mkdir(parents=True)
-    keys = {source: _run(issue_key(infra.platform, role=Role.FEED, feed_source=source)) for source in FEED_FORMATS}
+    keys = {source: run_sync(issue_key(infra.platform, role=Role.FEED, feed_source=source)) for source in FEED_FORMATS}
     with _registry(infra, workdir) as registry:
         imports: dict[str, dict[str, Any]] = {}
         results: dict[str, list[dict[str, Any]]] = {}
@@ -132,11 +132,11 @@ def _measure_network(
             imports[source], results[source] = _import(
                 registry, infra, source=source, key=keys[source], path=path, options=parameters, console=console
             )
-        _run(_settle(infra))
-        communities, partner_ids = _run(_registry_facts(infra))
+        run_sync(_settle(infra))
+        communities, partner_ids = run_sync(_registry_facts(infra))
         console.log(f"measuring search over {communities:,} communities")
         meter = CpuMeter({**infra.pids, "registry": registry.process.pid})
-        search = _run(_search(registry, meter, partner_ids, parameters))
+        search = run_sync(_search(registry, meter, partner_ids, parameters))
     return {
         "feed_records": {KATAPULT: len(feeds.katapult), TECHNIEKPACT: len(feeds.techniekpact)},
         "communities": communities,
@@ -261,7 +261,7 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         measured = large["imports"][source]
         name = f"Import {measured['records']:,} {source} records with matching, {label}"
         passed = measured["state"] == "completed" and measured["seconds"] < IMPORT_TARGET_SECONDS
-        targets.append(_target(name, f"{measured['seconds']:.1f} s", f"< {IMPORT_TARGET_SECONDS:.0f} s", passed))
+        targets.append(target_row(name, f"{measured['seconds']:.1f} s", f"< {IMPORT_TARGET_SECONDS:.0f} s", passed))
     for network in results["networks"].values():
         for concurrency, search in network["search"].items():
             if int(concurrency) > len(os.sched_getaffinity(0)):
@@ -274,8 +274,8 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             for label, p99 in judged:
                 passed = p99 is not None and p99 < SEARCH_TARGET_P99_MS and search["errors"] == 0
                 name = f"{label} p99 at {communities:,} communities, {concurrency} in flight"
-                result = f"{_fmt(p99)} ms ({search['errors']} errors)"
-                targets.append(_target(name, result, f"< {SEARCH_TARGET_P99_MS:.0f} ms, 0 errors", passed))
+                result = f"{format_number(p99)} ms ({search['errors']} errors)"
+                targets.append(target_row(name, result, f"< {SEARCH_TARGET_P99_MS:.0f} ms, 0 errors", passed))
     return targets
 
 
@@ -295,14 +295,14 @@ def render_markdown(results: dict[str, Any]) -> str:
     sections = [
         f"# Registry benchmark, {results['started_at']}\n\n{INTRODUCTION}\n\nFinished {results['finished_at']}; "
         "raw numbers in the `.json` file of the same name.",
-        "## Results\n\n" + _table(["Measure", "Result", "Target", "Verdict"], verdicts),
+        "## Results\n\n" + markdown_table(["Measure", "Result", "Target", "Verdict"], verdicts),
         "## Feed imports\n\n" + _imports_table(results) + "\n\n" + IMPORT_NOTE,
         "### Where the time of the large imports went\n\n" + _cpu_table(results) + "\n\n" + CPU_NOTE,
         "## Linking quality (for information)\n\n" + _linking_table(results) + "\n\n" + LINKING_NOTE,
         "## Filtered search\n\n" + _search_table(results) + "\n\n" + SEARCH_NOTE.format(**results["parameters"]),
         "## Machine, infrastructure and versions\n\n" + _environment(results),
         "## Parameters\n\n"
-        + _table(["Parameter", "Value"], [[k, json.dumps(v)] for k, v in results["parameters"].items()]),
+        + markdown_table(["Parameter", "Value"], [[k, json.dumps(v)] for k, v in results["parameters"].items()]),
         "## How to reproduce\n\n" + REPRODUCE,
     ]
     return "\n\n".join(sections) + "\n"
@@ -317,17 +317,17 @@ def _imports_table(results: dict[str, Any]) -> str:
             outcomes = [f"{run['counts'].get(name, 0):,}" for name in names]
             rate = f"{run['records_per_second']:,.0f}"
             rows.append([network, source, f"{run['records']:,}", f"{run['seconds']:.2f}", rate, *outcomes])
-    return _table(["Network", "Feed", "Records", "Seconds", "Records/s", *names], rows)
+    return markdown_table(["Network", "Feed", "Records", "Seconds", "Records/s", *names], rows)
 
 
 def _cpu_table(results: dict[str, Any]) -> str:
     """CPU seconds per process during each import of the large network."""
     imports = results["networks"]["large"]["imports"]
     names = list(dict.fromkeys(name for run in imports.values() for name in run["cpu_seconds"]))
-    rows = [[name, *(_fmt(run["cpu_seconds"].get(name)) for run in imports.values())] for name in names]
+    rows = [[name, *(format_number(run["cpu_seconds"].get(name)) for run in imports.values())] for name in names]
     labels = {"load_generator": "client (this process)", "outside_benchmark": "other processes"}
     rows = [[labels.get(row[0], row[0].replace("_", " ")), *row[1:]] for row in rows]
-    return _table(["CPU seconds", *imports], rows)
+    return markdown_table(["CPU seconds", *imports], rows)
 
 
 def _linking_table(results: dict[str, Any]) -> str:
@@ -337,7 +337,7 @@ def _linking_table(results: dict[str, Any]) -> str:
         q = measured["linking"]
         pairs = f"{q['correct_pairs']:,} / {q['predicted_pairs']:,} / {q['true_pairs']:,}"
         rows.append([network, f"{q['records']:,}", pairs, f"{q['precision']:.4f}", f"{q['recall']:.4f}"])
-    return _table(["Network", "Records", "Pairs correct / linked / true", "Precision", "Recall"], rows)
+    return markdown_table(["Network", "Records", "Pairs correct / linked / true", "Precision", "Recall"], rows)
 
 
 def _search_table(results: dict[str, Any]) -> str:
@@ -345,13 +345,13 @@ def _search_table(results: dict[str, Any]) -> str:
     rows = []
     for network, measured in results["networks"].items():
         for concurrency, s in measured["search"].items():
-            latency = [_fmt(s["latency_ms"].get(q)) for q in ("p50", "p95", "p99", "max")]
+            latency = [format_number(s["latency_ms"].get(q)) for q in ("p50", "p95", "p99", "max")]
             counts = [f"{measured['communities']:,}", concurrency, str(s["requests"]), str(s["errors"])]
-            others = _fmt(s["cpu_seconds"].get("outside_benchmark"))
+            others = format_number(s["cpu_seconds"].get("outside_benchmark"))
             rows.append([network, *counts, *latency, f"{s['throughput_rps']:,.0f}", others])
     header = ["Network", "Communities", "In flight", "Requests", "Errors", "p50", "p95", "p99", "max", "Requests/s"]
     header.append("CPU s of other processes")
-    return _table(header, rows)
+    return markdown_table(header, rows)
 
 
 def _environment(results: dict[str, Any]) -> str:

@@ -107,10 +107,10 @@ def run_pipeline_benchmark(
     started_at = datetime.now(UTC)
     workdir = Path(tempfile.mkdtemp(prefix="lcn-bench-"))
     try:
-        with _infrastructure(workdir, console) as infra:
+        with benchmark_infrastructure(workdir, console) as infra:
             for owner in (IDENTITY, "registry", "monitor"):
                 migrate(owner, infra.platform)
-            measurements = _run(_measure(infra, workdir, profile, backlog_events, progress, console))
+            measurements = run_sync(_measure(infra, workdir, profile, backlog_events, progress, console))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     results = {
@@ -137,14 +137,14 @@ def run_pipeline_benchmark(
     return markdown
 
 
-def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run on uvloop when it is installed, so the load generator is not the bottleneck."""
     with asyncio.Runner(loop_factory=uvloop.new_event_loop if uvloop else None) as runner:
         return runner.run(coroutine)
 
 
 @contextmanager
-def _infrastructure(workdir: Path, console: Console) -> Iterator[Infrastructure]:
+def benchmark_infrastructure(workdir: Path, console: Console) -> Iterator[Infrastructure]:
     """Embedded PostgreSQL (durable) and Tansu, or the servers the environment names, for one run."""
     run_id = secrets.token_hex(4)
     database_url, bootstrap = os.environ.get("DATABASE_URL"), os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
@@ -176,12 +176,12 @@ def _infrastructure(workdir: Path, console: Console) -> Iterator[Infrastructure]
             topic_prefix=f"bench{run_id}." if "broker" not in pids else "",
         )
         if "postgres" not in pids:
-            stack.callback(_run, _drop_databases(platform))
+            stack.callback(run_sync, drop_databases(platform))
         description.update(database_prefix=platform.database_prefix, topic_prefix=platform.topic_prefix)
         yield Infrastructure(platform, description, pids)
 
 
-async def _drop_databases(platform: PlatformSettings) -> None:
+async def drop_databases(platform: PlatformSettings) -> None:
     """Remove this run's databases from an external server."""
     conn = await asyncpg.connect(asyncpg_dsn(platform.server_url()))
     try:
@@ -196,7 +196,7 @@ async def _measure(
 ) -> dict[str, Any]:
     """The three measurements, in an order that keeps each one's events out of the others'."""
     key = await _create_partner_key(infra.platform)
-    infra.description.update(await _server_facts(infra))
+    infra.description.update(await server_facts(infra))
     bodies = community_bodies(profile.total_requests)
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=console, disable=not progress, refresh_per_second=4) as bar:
@@ -222,7 +222,7 @@ async def _create_partner_key(platform: PlatformSettings) -> str:
         await engine.dispose()
 
 
-async def _server_facts(infra: Infrastructure) -> dict[str, Any]:
+async def server_facts(infra: Infrastructure) -> dict[str, Any]:
     """PostgreSQL's version and the settings that decide how honest a commit is."""
     conn = await asyncpg.connect(infra.dsn("registry"))
     try:

@@ -66,25 +66,27 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     p99 = propagation["propagation_ms"].get("p99")
     missing = drain["missing_on_topic"] + propagation["missing"]
     return [
-        _target(
+        target_row(
             "Relay drain rate",
             f"{drain['events_per_second']:,.0f} events/s",
             f">= {DRAIN_TARGET_EVENTS_PER_SECOND:,.0f} events/s",
             drain["events_per_second"] >= DRAIN_TARGET_EVENTS_PER_SECOND,
         ),
-        _target(
+        target_row(
             "Propagation p99 (registry 2xx to monitor row)",
             _fmt_ms(p99),
             f"<= {PROPAGATION_TARGET_P99_MS:.0f} ms",
             p99 is not None and p99 <= PROPAGATION_TARGET_P99_MS,
         ),
-        _target("Events missing (drain topic + read model)", str(missing), "0", missing == 0),
-        _target("Keys published out of order", str(drain["keys_out_of_order"]), "0", drain["keys_out_of_order"] == 0),
-        _target("Failed writes (kit)", str(propagation["errors"]), "0", propagation["errors"] == 0),
+        target_row("Events missing (drain topic + read model)", str(missing), "0", missing == 0),
+        target_row(
+            "Keys published out of order", str(drain["keys_out_of_order"]), "0", drain["keys_out_of_order"] == 0
+        ),
+        target_row("Failed writes (kit)", str(propagation["errors"]), "0", propagation["errors"] == 0),
     ]
 
 
-def _target(name: str, result: str, target: str, passed: bool) -> dict[str, Any]:
+def target_row(name: str, result: str, target: str, passed: bool) -> dict[str, Any]:
     """One row of the verdict table."""
     return {"name": name, "result": result, "target": target, "passed": passed}
 
@@ -140,7 +142,7 @@ def _verdict(results: dict[str, Any]) -> str:
             "-",
         ]
     )
-    return "## Results\n\n" + _table(["Measure", "Result", "Target", "Verdict"], rows)
+    return "## Results\n\n" + markdown_table(["Measure", "Result", "Target", "Verdict"], rows)
 
 
 def _environment(results: dict[str, Any]) -> str:
@@ -179,7 +181,7 @@ def _environment(results: dict[str, Any]) -> str:
 def _parameters(results: dict[str, Any]) -> str:
     """The run's parameters."""
     rows = [[name, str(value)] for name, value in results["parameters"].items()]
-    return "## Parameters\n\n" + _table(["Parameter", "Value"], rows)
+    return "## Parameters\n\n" + markdown_table(["Parameter", "Value"], rows)
 
 
 def _drain(results: dict[str, Any]) -> str:
@@ -195,7 +197,7 @@ def _drain(results: dict[str, Any]) -> str:
         ["Read back from the topic", f"{d['arrived_on_topic']:,} (missing {d['missing_on_topic']})"],
         ["Keys whose events arrived out of commit order", str(d["keys_out_of_order"])],
     ]
-    return "## Relay drain\n\n" + _table(["", "Value"], rows)
+    return "## Relay drain\n\n" + markdown_table(["", "Value"], rows)
 
 
 def _propagation(results: dict[str, Any]) -> str:
@@ -222,7 +224,7 @@ def _propagation(results: dict[str, Any]) -> str:
         "negative for events the monitor projected before the relay's UPDATE."
     )
     header = ["Milliseconds", "count", "p50", "p95", "p99", "max"]
-    return "## Propagation under steady load\n\n" + facts + "\n\n" + _table(header, rows)
+    return "## Propagation under steady load\n\n" + facts + "\n\n" + markdown_table(header, rows)
 
 
 def _comparison(results: dict[str, Any]) -> str:
@@ -239,7 +241,7 @@ def _comparison(results: dict[str, Any]) -> str:
     )
     return (
         "## Kit versus baseline (write latency)\n\n"
-        + _table(["Milliseconds", "count", *QUANTILES], rows)
+        + markdown_table(["Milliseconds", "count", *QUANTILES], rows)
         + ("\n\n" + note)
     )
 
@@ -250,10 +252,10 @@ def _cpu(results: dict[str, Any]) -> str:
     if not kit:
         return "## CPU\n\npsutil is not installed: no CPU figures."
     names = [name for name in {**kit, **bare} if name not in CPU_SUMMARY_KEYS]
-    rows = [[name, _fmt(kit.get(name)), _fmt(bare.get(name))] for name in names]
+    rows = [[name, format_number(kit.get(name)), format_number(bare.get(name))] for name in names]
     labels = {"outside_benchmark": "other processes on the machine", "wall_seconds": "wall seconds"}
     labels["machine_busy_percent"] = "machine busy %"
-    rows += [[label, _fmt(kit.get(key)), _fmt(bare.get(key))] for key, label in labels.items()]
+    rows += [[label, format_number(kit.get(key)), format_number(bare.get(key))] for key, label in labels.items()]
     kit_sessions = results["propagation"].get("postgres_sessions_opened", {})
     bare_sessions = results["baseline"].get("postgres_sessions_opened", {})
     for name in kit_sessions:
@@ -262,22 +264,26 @@ def _cpu(results: dict[str, Any]) -> str:
         "\n\nPostgreSQL counts its backends, including those of connections closed during the run. Other processes = "
         "the machine's busy CPU time minus the processes above (kernel network and I/O work, other jobs)."
     )
-    return "## CPU during the load runs (CPU seconds)\n\n" + _table(["Process", "Kit run", "Baseline run"], rows) + note
+    return (
+        "## CPU during the load runs (CPU seconds)\n\n"
+        + markdown_table(["Process", "Kit run", "Baseline run"], rows)
+        + note
+    )
 
 
 def _quantile_row(label: str, stats: dict[str, Any]) -> list[str]:
     """A label, the count and the quantiles of one distribution."""
-    return [label, str(stats.get("count", 0)), *(_fmt(stats.get(q)) for q in QUANTILES)]
+    return [label, str(stats.get("count", 0)), *(format_number(stats.get(q)) for q in QUANTILES)]
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     """A Markdown table."""
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
 
 
-def _fmt(value: Any) -> str:
+def format_number(value: Any) -> str:
     """A number with one decimal, or a dash."""
     return "-" if value is None else f"{value:,.1f}"
 
