@@ -162,6 +162,15 @@ async def test_snapshot_withdraws_missing_records_but_never_deletes(
     state = await fetch(platform, "registry", "SELECT external_id, state FROM source_record ORDER BY 1")
     assert [tuple(row) for row in state] == [("KAT-1", "active"), ("KAT-2", "withdrawn")]
     assert len(await fetch(platform, "registry", "SELECT 1 FROM community")) == 2
+    withdrawn_id = response.json()["results"][0]["community_id"]
+    kept = (await fetch(platform, "registry", "SELECT community_id FROM source_record WHERE external_id = 'KAT-2'"))[0][
+        0
+    ]
+    assert str(kept) != withdrawn_id
+    history = (await registry.get(f"/v1/communities/{kept}/history")).json()["data"]
+    community = (await registry.get(f"/v1/communities/{kept}")).json()
+    assert (history[0]["change"], history[0]["version"]) == ("source-withdrawn", community["version"])
+    assert history[0]["changes"]["source"] == {"feed_source": "katapult", "external_id": "KAT-2"}
 
 
 async def test_a_feed_key_delivers_only_for_its_own_source(registry: httpx.AsyncClient, api_key: KeyFactory) -> None:

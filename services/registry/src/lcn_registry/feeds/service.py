@@ -223,7 +223,9 @@ async def _found_communities(session: AsyncSession, batch: Batch, items: list[Pa
         members = []
         for key, partner in golden_partners([view]).items():
             organisation = partners[key]
-            memberships.append(_membership_row(row["community_id"], organisation.organisation_id, partner, batch.now))
+            memberships.append(
+                organisations.feed_membership_row(row["community_id"], organisation.organisation_id, partner, batch.now)
+            )
             members.append(organisations.member(organisation, partner["role"]))
         community_rows.append(row)
         history.append(_registered_change(row, batch, values))
@@ -246,20 +248,6 @@ def _registered_change(row: dict[str, Any], batch: Batch, values: dict[str, Any]
         "origin": batch.origin,
         "changes": {name: {"old": None, "new": value} for name, value in values.items()},
         "changed_at": batch.now,
-    }
-
-
-def _membership_row(
-    community_id: UUID, organisation_id: UUID, partner: dict[str, Any], now: datetime
-) -> dict[str, Any]:
-    """A membership a feed gives; a feed's lead may edit the community."""
-    return {
-        "community_id": community_id,
-        "organisation_id": organisation_id,
-        "role": partner["role"],
-        "can_edit": partner["role"] == "lead",
-        "origin": partner["origin"],
-        "created_at": now,
     }
 
 
@@ -313,8 +301,9 @@ async def complete_job(session: AsyncSession, *, job: ImportJob) -> ImportJob:
     if job.mode == "snapshot":
         withdrawn = await repository.withdraw_unseen(session, job.feed_source, job.job_id, now)
         staged: list[EventContract] = []
+        versions = await communities_repository.get_many(session, sorted({record.community_id for record in withdrawn}))
         for record in withdrawn:
-            session.add(_withdrawal(record, job, now))
+            session.add(_withdrawal(record, job, now, version=versions[record.community_id].version))
         await matching.refresh_golden(
             session,
             {record.community_id for record in withdrawn},
@@ -340,11 +329,11 @@ async def complete_job(session: AsyncSession, *, job: ImportJob) -> ImportJob:
     return job
 
 
-def _withdrawal(record: SourceRecord, job: ImportJob, now: datetime) -> CommunityChange:
-    """History entry: a source no longer lists the community (the community itself stays)."""
+def _withdrawal(record: SourceRecord, job: ImportJob, now: datetime, *, version: int) -> CommunityChange:
+    """History entry at the community's current version: a source no longer lists it (the community stays)."""
     return CommunityChange(
         community_id=record.community_id,
-        version=0,
+        version=version,
         change="source-withdrawn",
         actor=job.created_by,
         origin=f"feed:{job.feed_source}",

@@ -45,7 +45,8 @@ class Match:
 
     def explain(self) -> dict[str, Any]:
         """How the record was linked, for its lineage."""
-        explained: dict[str, Any] = {"decision": self.decision, "candidate_id": str(self.candidate_id or "") or None}
+        candidate = str(self.candidate_id) if self.candidate_id else None
+        explained: dict[str, Any] = {"decision": self.decision, "candidate_id": candidate}
         return explained | ({"score": self.score.explain()} if self.score else {})
 
 
@@ -168,7 +169,10 @@ async def _sync_memberships(
         changes: list[tuple[Any, str, str | None, str | None]] = []
         for key, partner in wanted[community_id].items():
             if key not in current:
-                session.add(_membership(community_id, known[key].organisation_id, partner))
+                row = organisations.feed_membership_row(
+                    community_id, known[key].organisation_id, partner, datetime.now(UTC)
+                )
+                session.add(Membership(**row))
                 changes.append((known[key], "added", partner["role"], None))
                 continue
             membership, organisation = current[key]
@@ -192,18 +196,6 @@ async def _sync_memberships(
                 origin=origin,
                 staged=staged,
             )
-
-
-def _membership(community_id: UUID, organisation_id: UUID, partner: dict[str, Any]) -> Membership:
-    """A membership a feed gives; a feed's lead may edit the community."""
-    return Membership(
-        community_id=community_id,
-        organisation_id=organisation_id,
-        role=partner["role"],
-        can_edit=partner["role"] == "lead",
-        origin=partner["origin"],
-        created_at=datetime.now(UTC),
-    )
 
 
 async def merge_communities(

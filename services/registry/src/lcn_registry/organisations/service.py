@@ -251,3 +251,17 @@ async def ensure_organisations(session: AsyncSession, partners: Iterable[dict[st
         await repository.insert_missing(session, missing)
         known |= await repository.by_name_keys(session, [row["name_key"] for row in missing])
     return known
+
+
+def feed_membership_row(
+    community_id: UUID, organisation_id: UUID, partner: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    """A membership a feed gives (`partner` as survivorship returns it); a feed's lead may edit the community."""
+    return {
+        "community_id": community_id,
+        "organisation_id": organisation_id,
+        "role": partner["role"],
+        "can_edit": partner["role"] == "lead",
+        "origin": partner["origin"],
+        "created_at": now,
+    }
