@@ -18,6 +18,7 @@ from lcn_registry.communities.schemas import (
     StatusChange,
 )
 from lcn_registry.matching import service as matching
+from lcn_registry.matching.profiles import PROFILE_FIELDS
 from lcn_shared.auth import Principal, Role, require
 from lcn_shared.concurrency import etag, expected_version
 from lcn_shared.db import SessionDep
@@ -63,7 +64,7 @@ async def register_community(
 
     async def register() -> JSONResponse:
         community = await service.register_community(session, data=data, principal=principal)
-        await matching.file_community(session, community_id=community.community_id, look_for_duplicates=True)
+        await matching.file_registered_community(session, community_id=community.community_id)
         location = str(request.url_for("get_community", community_id=community.community_id))
         return _answer(service.public(community), status_code=status.HTTP_201_CREATED, location=location)
 
@@ -99,7 +100,8 @@ async def update_community(
         expected_version=expected_version(if_match),
         principal=principal,
     )
-    await matching.file_community(session, community_id=community_id, look_for_duplicates=False)
+    if patch.model_fields_set & PROFILE_FIELDS:
+        await matching.reindex(session, [community_id])
     return _answer(service.public(community))
 
 

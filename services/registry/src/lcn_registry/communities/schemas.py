@@ -28,6 +28,7 @@ from lcn_shared.contracts.vocabulary import (
     Topsector,
 )
 
+# Latitude and longitude of the Netherlands, generously: a point outside is a data error.
 NL_LATITUDE = (50.6, 53.7)
 NL_LONGITUDE = (3.2, 7.3)
 # Noord-Brabant is split between two landsdelen; every other province lies in exactly one.
@@ -149,22 +150,28 @@ def landsdelen_of(province: Province) -> set[Landsdeel]:
     return SPLIT_PROVINCE_LANDSDELEN.get(province, {LANDSDEEL_OF_PROVINCE[province]})
 
 
-def check_consistency(values: dict[str, Any]) -> None:
-    """Raise ValueError when a community's fields contradict each other."""
-    province, landsdeel = values.get("province"), values.get("landsdeel")
-    if province is None and landsdeel is None:
+def check_record(values: dict[str, Any]) -> None:
+    """Rules every description of a community keeps, from the API or a feed: a region is known,
+    coordinates come in pairs, and a community ends after it starts."""
+    if values.get("province") is None and values.get("landsdeel") is None:
         raise ValueError("landsdeel or province is required")
-    if province is not None and landsdeel is not None:
-        if Landsdeel(landsdeel) not in landsdelen_of(Province(province)):
-            raise ValueError(f"province {province} does not lie in landsdeel {landsdeel}")
     if (values.get("latitude") is None) != (values.get("longitude") is None):
         raise ValueError("latitude and longitude come together")
-    primary, topsectors = values.get("primary_topsector"), values.get("topsectors") or []
-    if primary is not None and primary not in topsectors:
-        raise ValueError("primary_topsector must be one of topsectors")
     start, end = values.get("start_date"), values.get("end_date")
     if start is not None and end is not None and end < start:
         raise ValueError("end_date is before start_date")
+
+
+def check_consistency(values: dict[str, Any]) -> None:
+    """Raise ValueError when a community's fields contradict each other."""
+    check_record(values)
+    province, landsdeel = values.get("province"), values.get("landsdeel")
+    if province is not None and landsdeel is not None:
+        if Landsdeel(landsdeel) not in landsdelen_of(Province(province)):
+            raise ValueError(f"province {province} does not lie in landsdeel {landsdeel}")
+    primary, topsectors = values.get("primary_topsector"), values.get("topsectors") or []
+    if primary is not None and primary not in topsectors:
+        raise ValueError("primary_topsector must be one of topsectors")
 
 
 class CommunityPublic(BaseModel):

@@ -89,6 +89,33 @@ def check_version(community: Community, expected_version: int | None) -> None:
         )
 
 
+def history_row(
+    community_id: UUID,
+    *,
+    version: int,
+    change: str,
+    actor: str,
+    origin: str,
+    changes: dict[str, Any],
+    changed_at: datetime,
+) -> dict[str, Any]:
+    """One history entry (a `CommunityChange` row); bulk imports insert these directly."""
+    return {
+        "community_id": community_id,
+        "version": version,
+        "change": change,
+        "actor": actor,
+        "origin": origin,
+        "changes": changes,
+        "changed_at": changed_at,
+    }
+
+
+def registration_changes(values: dict[str, Any]) -> dict[str, Any]:
+    """A registration's history: every field given, from nothing to its value."""
+    return {name: {"old": None, "new": value} for name, value in values.items() if value not in (None, [])}
+
+
 def record_change(
     session: AsyncSession, community: Community, *, change: str, actor: str, origin: str, changes: dict[str, Any]
 ) -> datetime:
@@ -99,13 +126,15 @@ def record_change(
     session.add(community)
     session.add(
         CommunityChange(
-            community_id=community.community_id,
-            version=community.version,
-            change=change,
-            actor=actor,
-            origin=origin,
-            changes=changes,
-            changed_at=now,
+            **history_row(
+                community.community_id,
+                version=community.version,
+                change=change,
+                actor=actor,
+                origin=origin,
+                changes=changes,
+                changed_at=now,
+            )
         )
     )
     return now
@@ -199,13 +228,15 @@ async def register_community(session: AsyncSession, *, data: CommunityCreate, pr
         members.append(await organisation_service.join_as_lead(session, community=community, principal=principal))
     session.add(
         CommunityChange(
-            community_id=community.community_id,
-            version=community.version,
-            change="registered",
-            actor=principal.actor,
-            origin="api",
-            changes={name: {"old": None, "new": value} for name, value in values.items() if value not in (None, [])},
-            changed_at=now,
+            **history_row(
+                community.community_id,
+                version=community.version,
+                change="registered",
+                actor=principal.actor,
+                origin="api",
+                changes=registration_changes(values),
+                changed_at=now,
+            )
         )
     )
     await add_event(session, registered_event(community.model_dump(), members, "api"), occurred_at=now)

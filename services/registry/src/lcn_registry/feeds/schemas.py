@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from lcn_registry.communities.schemas import NL_LATITUDE, NL_LONGITUDE, check_record
 from lcn_shared.contracts.vocabulary import (
     LANDSDEEL_OF_PROVINCE,
     CommunityKind,
@@ -30,9 +31,6 @@ from lcn_shared.contracts.vocabulary import (
     Topsector,
 )
 
-# Latitude and longitude of the Netherlands, generously: a point outside is a data error.
-NL_LATITUDE = (50.6, 53.7)
-NL_LONGITUDE = (3.2, 7.3)
 LIST_SEPARATOR = re.compile(r"\s*[;|]\s*")
 T = TypeVar("T", bound=Term)
 PARTNER_PATTERN = re.compile(r"^(?P<name>[^\[\(]+?)\s*(?:\[(?P<type>[^\]]+)\])?\s*(?:\((?P<role>[^)]+)\))?$")
@@ -146,15 +144,10 @@ class FeedRecord(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        """A region is known, coordinates come in pairs, and a community ends after it starts."""
+        """The rules of every community record; the landsdeel follows from the province when absent."""
+        check_record(self.__dict__)
         if self.landsdeel is None:
-            if self.province is None:
-                raise ValueError("landsdeel or province is required")
             self.landsdeel = LANDSDEEL_OF_PROVINCE[self.province]
-        if (self.latitude is None) != (self.longitude is None):
-            raise ValueError("latitude and longitude come together")
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValueError("end_date is before start_date")
         return self
 
 

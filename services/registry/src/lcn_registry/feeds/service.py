@@ -24,6 +24,7 @@ from lcn_registry.feeds.schemas import FeedRecord, ImportMode, RecordResult
 from lcn_registry.matching import profiles
 from lcn_registry.matching import repository as matching_repository
 from lcn_registry.matching import service as matching
+from lcn_registry.matching.scoring import Profile
 from lcn_registry.matching.survivorship import SourceView, golden_partners, golden_values
 from lcn_registry.organisations import repository as organisations_repository
 from lcn_registry.organisations import service as organisations
@@ -181,8 +182,12 @@ async def _add_new(session: AsyncSession, batch: Batch, fresh: list[Parsed]) -> 
     """New records: link to a matching golden record, or found a new one (queued for review if uncertain)."""
     record_profiles = [profiles.of_record(item.record) for item in fresh]
     matches = await matching.match_records(session, feed_source=batch.job.feed_source, profiles=record_profiles)
-    founding = [(item, match) for item, match in zip(fresh, matches, strict=True) if match.decision != "link"]
-    created = await _found_communities(session, batch, [item for item, _ in founding])
+    founding = [
+        (item, profile)
+        for item, profile, match in zip(fresh, record_profiles, matches, strict=True)
+        if match.decision != "link"
+    ]
+    created = await _found_communities(session, batch, founding)
     source_rows, reviews = [], []
     for item, match in zip(fresh, matches, strict=True):
         if match.decision == "link":
@@ -200,17 +205,19 @@ async def _add_new(session: AsyncSession, batch: Batch, fresh: list[Parsed]) -> 
     await matching_repository.add_reviews(session, reviews)
 
 
-async def _found_communities(session: AsyncSession, batch: Batch, items: list[Parsed]) -> dict[str, UUID]:
+async def _found_communities(
+    session: AsyncSession, batch: Batch, founding: list[tuple[Parsed, Profile]]
+) -> dict[str, UUID]:
     """One new golden record per record, with memberships, history, match keys and `registered` events,
     written with one bulk insert per table (a 10,000-record feed founds 10,000 communities)."""
-    if not items:
+    if not founding:
         return {}
     partners = await organisations.ensure_organisations(
-        session, (partner for item in items for partner in item.record["partners"])
+        session, (partner for item, _ in founding for partner in item.record["partners"])
     )
     created: dict[str, UUID] = {}
     community_rows, memberships, history, keys = [], [], [], []
-    for item in items:
+    for item, profile in founding:
         view = SourceView(batch.job.feed_source, item.record["external_id"], item.record, batch.now)
         values, provenance = golden_values([view], manual_fields=set())
         row = communities.new_community_row(
@@ -228,27 +235,24 @@ async def _found_communities(session: AsyncSession, batch: Batch, items: list[Pa
             )
             members.append(organisations.member(organisation, partner["role"]))
         community_rows.append(row)
-        history.append(_registered_change(row, batch, values))
-        keys += matching.index_rows(row["community_id"], profiles.of_record(item.record))
+        history.append(
+            communities.history_row(
+                row["community_id"],
+                version=row["version"],
+                change="registered",
+                actor=batch.job.created_by,
+                origin=batch.origin,
+                changes=communities.registration_changes(values),
+                changed_at=batch.now,
+            )
+        )
+        keys += matching.index_rows(row["community_id"], profile)
         batch.events.append(communities.registered_event(row, members, batch.origin))
     await communities_repository.insert_many(session, community_rows)
     await communities_repository.add_history(session, history)
     await organisations_repository.insert_memberships(session, memberships)
     await matching_repository.add_keys(session, keys)
     return created
-
-
-def _registered_change(row: dict[str, Any], batch: Batch, values: dict[str, Any]) -> dict[str, Any]:
-    """The history entry of a community founded from a feed record."""
-    return {
-        "community_id": row["community_id"],
-        "version": row["version"],
-        "change": "registered",
-        "actor": batch.job.created_by,
-        "origin": batch.origin,
-        "changes": {name: {"old": None, "new": value} for name, value in values.items()},
-        "changed_at": batch.now,
-    }
 
 
 def _source_row(batch: Batch, item: Parsed, community_id: UUID, match: dict[str, Any]) -> dict[str, Any]:
@@ -332,11 +336,13 @@ async def complete_job(session: AsyncSession, *, job: ImportJob) -> ImportJob:
 def _withdrawal(record: SourceRecord, job: ImportJob, now: datetime, *, version: int) -> CommunityChange:
     """History entry at the community's current version: a source no longer lists it (the community stays)."""
     return CommunityChange(
-        community_id=record.community_id,
-        version=version,
-        change="source-withdrawn",
-        actor=job.created_by,
-        origin=f"feed:{job.feed_source}",
-        changes={"source": {"feed_source": record.feed_source, "external_id": record.external_id}},
-        changed_at=now,
+        **communities.history_row(
+            record.community_id,
+            version=version,
+            change="source-withdrawn",
+            actor=job.created_by,
+            origin=f"feed:{job.feed_source}",
+            changes={"source": {"feed_source": record.feed_source, "external_id": record.external_id}},
+            changed_at=now,
+        )
     )

@@ -99,11 +99,6 @@ def website_site(url: str | None) -> str | None:
     return f"{host}{path}"
 
 
-def website_domain(site: str | None) -> str | None:
-    """The host of a normalised site."""
-    return site.split("/", 1)[0] if site else None
-
-
 def normalise_website(url: str | None) -> str | None:
     """A website as the registry stores it: `https://` + host + path."""
     if not url or not url.strip():

@@ -9,6 +9,9 @@ from uuid import UUID
 from lcn_registry.matching.normalise import core_name, fold_text, full_name, organisation_key, website_site
 from lcn_registry.matching.scoring import Profile
 
+# The golden fields a matching profile reads: a change to any other field leaves the blocking keys alone.
+PROFILE_FIELDS = frozenset({"name", "kinds", "landsdeel", "province", "municipality", "website"})
+
 
 def profile(
     *,

@@ -125,17 +125,6 @@ async def reviews(session: AsyncSession, *, state: str | None, limit: int) -> li
     return list((await session.exec(query)).all())
 
 
-async def reviews_involving(session: AsyncSession, community_id: UUID) -> list[MatchReview]:
-    """Open reviews that name the community on either side."""
-    rows = await session.exec(
-        select(MatchReview).where(
-            MatchReview.state == "open",
-            or_(col(MatchReview.community_id) == community_id, col(MatchReview.candidate_id) == community_id),
-        )
-    )
-    return list(rows.all())
-
-
 async def supersede_reviews(session: AsyncSession, community_id: UUID, *, decided_by: str, now: datetime) -> None:
     """Close open reviews naming a community that is merged away."""
     await session.exec(

@@ -20,6 +20,7 @@ from lcn_registry.feeds import repository as feeds
 from lcn_registry.matching import repository
 from lcn_registry.matching.blocking import always_used, block_keys
 from lcn_registry.matching.models import MatchReview
+from lcn_registry.matching.profiles import PROFILE_FIELDS
 from lcn_registry.matching.scoring import Profile, Score, compare
 from lcn_registry.matching.survivorship import SourceView, golden_partners, golden_values, manual_fields
 from lcn_registry.organisations import repository as organisations_repository
@@ -126,14 +127,15 @@ def source_views(records: Iterable[Any]) -> dict[UUID, list[SourceView]]:
 
 async def refresh_golden(
     session: AsyncSession, community_ids: Iterable[UUID], *, actor: str, origin: str, staged: list[EventContract]
-) -> int:
-    """Re-derive golden records from their active sources; stage their events; return how many changed."""
+) -> None:
+    """Re-derive golden records from their active sources and stage their events; re-file those whose
+    matching profile changed (most linked records change nothing the blocking keys depend on)."""
     ids = sorted(set(community_ids))
     if not ids:
-        return 0
+        return
     rows = await communities_repository.get_many(session, ids, for_update=True)
     views = source_views(await feeds.active_records_of(session, ids))
-    changed = 0
+    refile = set()
     for community in rows.values():
         values, provenance = golden_values(
             views.get(community.community_id, []), manual_fields=manual_fields(community.provenance)
@@ -141,10 +143,10 @@ async def refresh_golden(
         updated = await communities.apply_values(
             session, community, values, actor=actor, origin=origin, provenance=provenance, staged=staged
         )
-        changed += bool(updated)
-    await _sync_memberships(session, rows, views, actor=actor, origin=origin, staged=staged)
-    await reindex(session, ids)
-    return changed
+        if updated.keys() & PROFILE_FIELDS:
+            refile.add(community.community_id)
+    refile |= await _sync_memberships(session, rows, views, actor=actor, origin=origin, staged=staged)
+    await reindex(session, refile)
 
 
 async def _sync_memberships(
@@ -155,13 +157,15 @@ async def _sync_memberships(
     actor: str,
     origin: str,
     staged: list[EventContract],
-) -> None:
-    """Make feed-given memberships follow the sources' partner lists (API-given ones are left alone)."""
+) -> set[UUID]:
+    """Make feed-given memberships follow the sources' partner lists (API-given ones are left alone);
+    return the communities whose partners changed."""
     wanted = {community_id: golden_partners(views.get(community_id, [])) for community_id in rows}
     known = await organisations.ensure_organisations(
         session, (partner for partners in wanted.values() for partner in partners.values())
     )
     present = await organisations_repository.members_of(session, list(rows))
+    touched: set[UUID] = set()
     for community_id, community in rows.items():
         current = {
             organisation.name_key: (membership, organisation) for membership, organisation in present[community_id]
@@ -196,6 +200,9 @@ async def _sync_memberships(
                 origin=origin,
                 staged=staged,
             )
+        if changes:
+            touched.add(community_id)
+    return touched
 
 
 async def merge_communities(
@@ -231,6 +238,7 @@ async def merge_communities(
         )
     ]
     await refresh_golden(session, [survivor_id], actor=actor, origin="merge", staged=staged)
+    await reindex(session, [survivor_id])  # it took over the merged record's partners
     await add_events(session, staged, occurred_at=now)
     return survivor
 
@@ -262,24 +270,19 @@ async def explain_pair(session: AsyncSession, *, community_id: UUID, other_id: U
     return compare(known[community_id], known[other_id]).explain()
 
 
-async def file_community(session: AsyncSession, *, community_id: UUID, look_for_duplicates: bool) -> Match | None:
-    """File a community written through the API under its keys; a likely duplicate goes to review.
+async def file_registered_community(session: AsyncSession, *, community_id: UUID) -> None:
+    """File a community registered through the API under its keys; a likely duplicate goes to review.
 
     A community registered through the API is never merged automatically: its registrant was just
     given its id. A coordinator decides instead."""
-    await reindex(session, [community_id])
-    if not look_for_duplicates:
-        return None
-    known = await repository.community_profiles(session, [community_id])
-    keys = block_keys(known[community_id])
+    profile = (await repository.community_profiles(session, [community_id]))[community_id]
+    await repository.add_keys(session, index_rows(community_id, profile))
+    keys = block_keys(profile)
     blocks = await repository.candidates(session, keys)
     others = {other for members in blocks.values() for other in members} - {community_id}
-    match = _assign([_ranked(known[community_id], keys, blocks, await repository.community_profiles(session, others))])[
-        0
-    ]
+    match = _assign([_ranked(profile, keys, blocks, await repository.community_profiles(session, others))])[0]
     if match.decision != "distinct" and match.candidate_id is not None and match.score is not None:
         await repository.add_reviews(session, [review_row(community_id, match, datetime.now(UTC))])
-    return match
 
 
 def review_row(community_id: UUID, match: Match, now: datetime) -> dict[str, Any]:

@@ -124,7 +124,7 @@ async def put_membership(
     await service.set_membership(
         session, community_id=community_id, organisation_id=organisation_id, data=data, principal=principal
     )
-    await matching.file_community(session, community_id=community_id, look_for_duplicates=False)
+    await matching.reindex(session, [community_id])  # partners are blocking keys
     return Response(status_code=204)
 
 
@@ -136,5 +136,5 @@ async def delete_membership(
     await service.remove_membership(
         session, community_id=community_id, organisation_id=organisation_id, principal=principal
     )
-    await matching.file_community(session, community_id=community_id, look_for_duplicates=False)
+    await matching.reindex(session, [community_id])  # partners are blocking keys
     return Response(status_code=204)
