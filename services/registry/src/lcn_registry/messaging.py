@@ -1,5 +1,6 @@
 """Every subscription and publication of the registry, in one place."""
 
+from lcn_registry.matching.consumers import duplicate_review
 from lcn_shared.contracts import (
     CommunityMerged,
     CommunityRegistered,
@@ -11,7 +12,8 @@ from lcn_shared.contracts import (
 from lcn_shared.contracts.base import EventContract
 from lcn_shared.messaging.consumer import EventConsumer
 
-CONSUMERS: list[EventConsumer] = []  # the registry consumes no other service's events
+# The registry consumes no other service's events; it reads its own to look for duplicates after the commit.
+CONSUMERS: list[EventConsumer] = [duplicate_review]
 PUBLISHES: list[type[EventContract]] = [
     CommunityRegistered,
     CommunityUpdated,

@@ -11,7 +11,7 @@ import pytest
 from lcn_registry.main import create_app
 from lcn_shared.auth import Role
 from lcn_shared.settings import PlatformSettings
-from lcn_shared.testing.fixtures import fetch, run_service, service_config
+from lcn_shared.testing.fixtures import fetch, run_service, service_config, wait_until
 from services.registry.tests.feeds.builders import create_record, deliver
 
 KeyFactory = Callable[..., Awaitable[str]]
@@ -125,7 +125,8 @@ async def test_a_community_registered_through_the_api_is_found_by_feeds_and_dupl
     assert (await registry.get(f"/v1/communities/{community_id}")).json()["name"] == body["name"]
 
     twin = await registry.post("/v1/communities", json=body, headers={"Authorization": f"Bearer {partner}"})
-    reviews = (await registry.get("/v1/matching/reviews")).json()
+    assert twin.status_code == 201, twin.text
+    reviews = await _reviews_soon(registry)
     assert [(review["community_id"], review["candidate_id"]) for review in reviews] == [
         (twin.json()["community_id"], community_id)
     ]
@@ -133,3 +134,55 @@ async def test_a_community_registered_through_the_api_is_found_by_feeds_and_dupl
         "/v1/matching/explain", params={"community_id": community_id, "other_id": twin.json()["community_id"]}
     )
     assert {field["field"] for field in explained.json()["fields"]} >= {"name", "website", "place"}
+
+
+async def _reviews_soon(registry: httpx.AsyncClient) -> list[dict[str, object]]:
+    """The open reviews, once the registry's consumer has queued at least one (within seconds)."""
+
+    async def queued() -> list[dict[str, object]]:
+        return list((await registry.get("/v1/matching/reviews")).json())
+
+    return list(await wait_until(queued, timeout=10, what="a review of the look-alike"))
+
+
+async def test_acceptance_write_path_possible_duplicates_visible_within_seconds(
+    platform: PlatformSettings, registry: httpx.AsyncClient, api_key: KeyFactory
+) -> None:
+    """Issue 7, item 4: a POST answers with the community at once; its possible duplicate is queued within seconds,
+    off the request path, against the older community only (one review per pair, however close together)."""
+    partner = await api_key(Role.PARTNER, organisation_id=uuid.uuid4(), organisation_name="Windesheim")
+    headers = {"Authorization": f"Bearer {partner}"}
+    body = {"name": "Skillslab Zorgtechnologie Zwolle", "kinds": ["skillslab"], "province": "overijssel"}
+    first, second = [await registry.post("/v1/communities", json=body, headers=headers) for _ in range(2)]
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert second.json()["name"] == body["name"]
+    assert second.headers["location"].endswith(f"/v1/communities/{second.json()['community_id']}")
+    reviews = await _reviews_soon(registry)
+    assert [(review["community_id"], review["candidate_id"]) for review in reviews] == [
+        (second.json()["community_id"], first.json()["community_id"])
+    ]
+    distinct = await registry.post(
+        "/v1/communities",
+        json={"name": "Centre of Expertise Waterbouw Delft", "kinds": ["centre-of-expertise"], "landsdeel": "zuidwest"},
+        headers=headers,
+    )
+    assert distinct.status_code == 201
+    seen = await _consumed(platform, distinct.json()["community_id"])
+    assert seen, "the consumer never saw the distinct community's registration"
+    assert len((await registry.get("/v1/matching/reviews")).json()) == 1
+
+
+async def _consumed(platform: PlatformSettings, community_id: str) -> bool:
+    """Whether the registry's consumer has applied the community's registration (its inbox holds the event)."""
+
+    async def applied() -> bool:
+        rows = await fetch(
+            platform,
+            "registry",
+            "SELECT 1 FROM inbox_message JOIN outbox_message ON inbox_message.event_id = outbox_message.event_id::text"
+            " WHERE outbox_message.subject = $1 AND outbox_message.event_type LIKE '%registered%'",
+            community_id,
+        )
+        return bool(rows)
+
+    return bool(await wait_until(applied, timeout=10, what="the registration consumed"))

@@ -36,6 +36,8 @@ IdempotencyKey = Annotated[
 
 async def resolved_community_id(community_id: UUID, request: Request, session: SessionDep) -> UUID:
     """The community id, or a 308 to the community a merged-away id now stands for."""
+    if await repository.get(session, community_id) is not None:
+        return community_id  # the common case in one query; the handler then reads the row from the session
     target = await repository.redirect_target(session, community_id)
     if target is not None:
         location = str(request.url).replace(str(community_id), str(target))
@@ -64,7 +66,9 @@ async def register_community(
 
     async def register() -> JSONResponse:
         community = await service.register_community(session, data=data, principal=principal)
-        await matching.file_registered_community(session, community_id=community.community_id)
+        await matching.file_registered_community(
+            session, community=community, organisation_id=principal.organisation_id
+        )
         location = str(request.url_for("get_community", community_id=community.community_id))
         return _answer(service.public(community), status_code=status.HTTP_201_CREATED, location=location)
 

@@ -3,7 +3,8 @@
 A 10,000-record feed compared pair by pair would take 50 million comparisons; compared only within
 shared keys it takes a few per record. Frequent tokens and partners (a large ROC in hundreds of
 communities) make huge blocks that carry little information, so such blocks are skipped when
-candidates are gathered (see MAX_BLOCK_SIZE), while site and full-name keys are always used.
+candidates are gathered (see MAX_BLOCK_SIZE), while site and full-name keys are always used
+(up to MAX_PRECISE_BLOCK members, so that a look-up costs the same in a registry of any size).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from lcn_registry.matching.scoring import Profile
 
 MAX_BLOCK_SIZE = 40
+# A site or full name shared by more records than this is read only this far (the look-up stays bounded).
+MAX_PRECISE_BLOCK = 200
 ALWAYS_USED = ("site:", "name:")
 MIN_TOKEN_LENGTH = 4
 

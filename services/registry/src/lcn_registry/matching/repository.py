@@ -16,30 +16,53 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from lcn_registry.communities.models import Community
 from lcn_registry.feeds.models import SourceRecord
 from lcn_registry.matching import profiles
-from lcn_registry.matching.blocking import MAX_BLOCK_SIZE
+from lcn_registry.matching.blocking import MAX_BLOCK_SIZE, MAX_PRECISE_BLOCK, always_used
 from lcn_registry.matching.models import MatchKey, MatchReview
 from lcn_registry.matching.scoring import Profile
 from lcn_registry.organisations.models import Membership, Organisation
 
-# Members of the requested blocks, skipping frequent token/partner blocks without transferring them.
+# Members of the requested blocks, read through the primary key and bounded per block, so the cost of a look-up
+# stays flat however large a block grows: a block read to its limit is frequent, and only site and full-name
+# blocks are used past MAX_BLOCK_SIZE (up to MAX_PRECISE_BLOCK members).
 CANDIDATES = text(
     """
-    SELECT block_key, community_id FROM (
-        SELECT block_key, community_id, count(*) OVER (PARTITION BY block_key) AS block_size
-        FROM match_key WHERE block_key = ANY(:keys)
-    ) AS blocks
-    WHERE block_size <= :max_block OR block_key LIKE 'site:%' OR block_key LIKE 'name:%'
+    SELECT keys.block_key, hits.community_id
+    FROM unnest(CAST(:keys AS text[])) AS keys(block_key)
+    CROSS JOIN LATERAL (
+        SELECT match_key.community_id FROM match_key
+        WHERE match_key.block_key = keys.block_key
+        LIMIT CASE WHEN keys.block_key LIKE 'site:%' OR keys.block_key LIKE 'name:%' THEN :max_precise
+                   ELSE :max_block + 1 END
+    ) AS hits
+    """
+)
+# Of some golden records, those registered before this one (a pair is reviewed once: newer against older).
+REGISTERED_BEFORE = text(
+    """
+    SELECT other.community_id FROM community AS other, community AS this
+    WHERE this.community_id = :community_id AND other.community_id = ANY(CAST(:ids AS uuid[]))
+      AND (other.created_at, other.community_id) < (this.created_at, this.community_id)
     """
 )
 
 
 async def candidates(session: AsyncSession, keys: Iterable[str]) -> dict[str, list[UUID]]:
     """Golden records filed under each key (frequent token and partner blocks left out)."""
-    rows = await session.exec(CANDIDATES, params={"keys": list(set(keys)), "max_block": MAX_BLOCK_SIZE})  # type: ignore[call-overload]
+    params = {"keys": list(set(keys)), "max_block": MAX_BLOCK_SIZE, "max_precise": MAX_PRECISE_BLOCK}
+    rows = await session.exec(CANDIDATES, params=params)  # type: ignore[call-overload]
     found: dict[str, list[UUID]] = defaultdict(list)
     for block_key, community_id in rows:
         found[block_key].append(community_id)
-    return found
+    return {key: members for key, members in found.items() if always_used(key) or len(members) <= MAX_BLOCK_SIZE}
+
+
+async def registered_before(session: AsyncSession, community_id: UUID, others: Iterable[UUID]) -> set[UUID]:
+    """The golden records among `others` that were registered before `community_id`."""
+    ids = [str(other) for other in set(others)]
+    if not ids:
+        return set()
+    rows = await session.exec(REGISTERED_BEFORE, params={"community_id": community_id, "ids": ids})  # type: ignore[call-overload]
+    return {row[0] for row in rows}
 
 
 async def community_profiles(session: AsyncSession, community_ids: Iterable[UUID]) -> dict[UUID, Profile]:

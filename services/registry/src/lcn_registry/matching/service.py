@@ -17,7 +17,7 @@ from lcn_registry.communities import repository as communities_repository
 from lcn_registry.communities import service as communities
 from lcn_registry.communities.models import Community, CommunityRedirect
 from lcn_registry.feeds import repository as feeds
-from lcn_registry.matching import repository
+from lcn_registry.matching import profiles, repository
 from lcn_registry.matching.blocking import always_used, block_keys
 from lcn_registry.matching.models import MatchReview
 from lcn_registry.matching.profiles import PROFILE_FIELDS
@@ -25,9 +25,10 @@ from lcn_registry.matching.scoring import Profile, Score, compare
 from lcn_registry.matching.survivorship import SourceView, golden_partners, golden_values, manual_fields
 from lcn_registry.organisations import repository as organisations_repository
 from lcn_registry.organisations import service as organisations
-from lcn_registry.organisations.models import Membership
-from lcn_shared.contracts import CommunityMerged
+from lcn_registry.organisations.models import Membership, Organisation
+from lcn_shared.contracts import CommunityMerged, CommunityRegistered
 from lcn_shared.contracts.base import EventContract
+from lcn_shared.envelope import Envelope
 from lcn_shared.messaging.outbox import add_events
 from lcn_shared.problems import Conflict, NotFound
 
@@ -270,16 +271,49 @@ async def explain_pair(session: AsyncSession, *, community_id: UUID, other_id: U
     return compare(known[community_id], known[other_id]).explain()
 
 
-async def file_registered_community(session: AsyncSession, *, community_id: UUID) -> None:
-    """File a community registered through the API under its keys; a likely duplicate goes to review.
+async def file_registered_community(
+    session: AsyncSession, *, community: Community, organisation_id: UUID | None
+) -> None:
+    """File a community registered through the API under its keys, so feeds find it at once.
 
-    A community registered through the API is never merged automatically: its registrant was just
-    given its id. A coordinator decides instead."""
-    profile = (await repository.community_profiles(session, [community_id]))[community_id]
-    await repository.add_keys(session, index_rows(community_id, profile))
+    Its profile is built from the row in hand and its lead organisation (already in the session), so filing
+    costs one insert whatever the registry's size. Looking for its duplicates happens after the commit
+    (`review_registered`)."""
+    lead = await session.get(Organisation, organisation_id) if organisation_id is not None else None
+    registered = profiles.profile(
+        community_id=community.community_id,
+        name=community.name,
+        kinds=community.kinds,
+        landsdeel=community.landsdeel,
+        province=community.province,
+        municipality=community.municipality,
+        website=community.website,
+        partner_keys=[lead.name_key] if lead is not None else [],
+    )
+    await repository.add_keys(session, index_rows(community.community_id, registered))
+
+
+async def review_registered(session: AsyncSession, event: CommunityRegistered, envelope: Envelope) -> None:
+    """Queue a community registered through the API for review when it looks like an older one.
+
+    Runs on the registry's own `community.registered` event, off the request path. A community registered
+    through the API is never merged automatically: its registrant was just given its id. A coordinator
+    decides instead. Feed registrations were matched while they were imported."""
+    if event.origin == "api":
+        await find_duplicates(session, community_id=event.community_id)
+
+
+async def find_duplicates(session: AsyncSession, *, community_id: UUID) -> None:
+    """Queue the golden record and the older one it most likely duplicates, if any, for review."""
+    known = await repository.community_profiles(session, [community_id])
+    if community_id not in known:
+        return  # merged away since
+    profile = known[community_id]
     keys = block_keys(profile)
     blocks = await repository.candidates(session, keys)
-    others = {other for members in blocks.values() for other in members} - {community_id}
+    others = await repository.registered_before(
+        session, community_id, {other for members in blocks.values() for other in members} - {community_id}
+    )
     match = _assign([_ranked(profile, keys, blocks, await repository.community_profiles(session, others))])[0]
     if match.decision != "distinct" and match.candidate_id is not None and match.score is not None:
         await repository.add_reviews(session, [review_row(community_id, match, datetime.now(UTC))])
