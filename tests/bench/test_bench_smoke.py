@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from lcn_shared.bench.pipeline import run_pipeline_benchmark
+from lcn_benchmarks.pipeline import run_pipeline_benchmark
 
 BACKLOG = 500
 EXPECTED_KEYS = {

@@ -6,10 +6,10 @@ import uuid
 from typing import Any
 
 from lcn_registry.search import repository
-from lcn_registry.search.bench import seed_search_data
 from lcn_registry.search.facet_index import build
 from lcn_registry.search.schemas import CONTROLLED_FIELDS, CommunityFilterParams
 from lcn_registry.search.service import count_facets, resolve_filter
+from lcn_registry.search.synthetic import seed_search_data
 from lcn_shared.db import create_engine, create_session_factory
 from lcn_shared.settings import PlatformSettings, asyncpg_dsn
 from lcn_shared.testing.fixtures import fetch

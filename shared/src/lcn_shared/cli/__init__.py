@@ -1,11 +1,11 @@
-"""`lcn`: the operators' command line (dev stack, keys, migrations, dead letters, feeds, benchmarks)."""
+"""`lcn`: the operators' command line (dev stack, keys, migrations, dead letters, feeds); plugins add more."""
 
 import sys
 from importlib.metadata import entry_points
 
 import typer
 
-from lcn_shared.cli import bench, dlq, feeds, keys, ops
+from lcn_shared.cli import dlq, feeds, keys, ops
 
 PLUGIN_GROUP = "lcn.cli"
 
@@ -13,7 +13,6 @@ app = typer.Typer(help="Operate the learning-community network platform.", no_ar
 app.add_typer(keys.app, name="keys", help="Issue API keys.")
 app.add_typer(dlq.app, name="dlq", help="List, inspect and re-drive dead letters.")
 app.add_typer(feeds.app, name="feeds", help="Deliver feed files to the registry.")
-app.add_typer(bench.app, name="bench", help="Benchmarks that write a report.")
 ops.register(app)
 
 

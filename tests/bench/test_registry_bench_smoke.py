@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lcn_registry.bench import run_registry_benchmark
+from lcn_benchmarks.registry import run_registry_benchmark
 
 RECORDS = 200
 SEARCHES = 50

@@ -1,4 +1,5 @@
-"""`lcn bench registry`: feed imports with matching at 10,000 records, and filtered search at 300 and 10,000.
+"""`lcn bench registry`: feed imports with matching at 10,000 records, filtered search at 300 and 10,000, and the
+sequential POST latency at about 300 communities and at 20,000.
 
 Runs on infrastructure it starts itself (embedded durable PostgreSQL and Tansu, or `DATABASE_URL` /
 `KAFKA_BOOTSTRAP_SERVERS` under unique prefixes), with the registry as a uvicorn subprocess on a free port,
@@ -21,18 +22,19 @@ from importlib.metadata import PackageNotFoundError, version
 from itertools import combinations
 from pathlib import Path
 from typing import Any, Literal
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import asyncpg
 from rich.console import Console
 from rich.table import Table
 
+from lcn_benchmarks import write_cost
+from lcn_benchmarks.load import ServiceProcess, start_service, wait_ready
+from lcn_benchmarks.pipeline import Infrastructure, benchmark_infrastructure, drop_databases, run_sync, server_facts
+from lcn_benchmarks.report import CpuMeter, format_number, machine_info, markdown_table, target_row
+from lcn_benchmarks.search import measure_search
 from lcn_registry.demo.feeds import KATAPULT, TECHNIEKPACT, DemoFeeds, demo_feeds, large_feeds, write_feed
-from lcn_registry.search.bench import measure_search
 from lcn_shared.auth.keys import Role, issue_key
-from lcn_shared.bench.load import ServiceProcess, start_service, wait_ready
-from lcn_shared.bench.pipeline import Infrastructure, benchmark_infrastructure, drop_databases, run_sync, server_facts
-from lcn_shared.bench.report import CpuMeter, format_number, machine_info, markdown_table, target_row
 from lcn_shared.cli.feeds import FeedFormat, ImportMode, deliver_with_progress, read_feed, registry_client
 from lcn_shared.migrations import migrate
 from lcn_shared.settings import IDENTITY
@@ -53,9 +55,12 @@ def run_registry_benchmark(
     search_requests: int = 2000,
     batch_size: int = 1000,
     concurrency: Sequence[int] = (1, 2, 4),
+    grown_communities: int = 20_000,
+    sequential_writes: int = 300,
     progress: bool = True,
 ) -> Path:
-    """Measure both networks (the demo network, then `records` feed records) and write the report."""
+    """Measure both networks (the demo network, then `records` feed records) and a write's cost as the registry
+    grows; write the report."""
     console = Console(quiet=not progress)
     started_at = datetime.now(UTC)
     parameters = {
@@ -65,12 +70,14 @@ def run_registry_benchmark(
         "search_concurrency": list(concurrency),
         "batch_size": batch_size,
         "feed_formats": FEED_FORMATS,
+        "grown_communities": grown_communities,
+        "sequential_writes": sequential_writes,
     }
     workdir = Path(tempfile.mkdtemp(prefix="lcn-bench-registry-"))
     try:
         with benchmark_infrastructure(workdir, console) as infra:
-            small = _derived(infra, "small")
-            for each in (small, infra):
+            small, writes = _derived(infra, "small"), _derived(infra, "writes")
+            for each in (small, writes, infra):
                 migrate(IDENTITY, each.platform)
                 migrate("registry", each.platform)
             infra.description.update(run_sync(server_facts(infra)))
@@ -79,6 +86,10 @@ def run_registry_benchmark(
             finally:
                 run_sync(drop_databases(small.platform))
             large = _measure_network(infra, workdir / "large", large_feeds(records), parameters, console)
+            try:
+                write_cost_results = _measure_write_cost(writes, workdir / "writes", parameters, console)
+            finally:
+                run_sync(drop_databases(writes.platform))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     results: dict[str, Any] = {
@@ -90,6 +101,7 @@ def run_registry_benchmark(
         "infrastructure": infra.description,
         "parameters": parameters,
         "networks": {"demo": demo, "large": large},
+        "write_cost": write_cost_results,
     }
     results["targets"] = evaluate_targets(results)
     markdown = write_report(results, output_dir, started_at)
@@ -115,6 +127,35 @@ def _registry(infra: Infrastructure, workdir: Path) -> Iterator[ServiceProcess]:
         registry = start_service(stack, "registry", "lcn_registry.main:create_app", infra.service_env(), workdir)
         run_sync(wait_ready(registry, "/health/ready"))
         yield registry
+
+
+def _measure_write_cost(
+    infra: Infrastructure, workdir: Path, parameters: dict[str, Any], console: Console
+) -> dict[str, Any]:
+    """Sequential POSTs in a registry of about 300 communities and again once it has grown (`write_cost`)."""
+    workdir.mkdir(parents=True)
+    feed_key = run_sync(issue_key(infra.platform, role=Role.FEED, feed_source=write_cost.GROWTH_SOURCE))
+    partner_key = run_sync(
+        issue_key(infra.platform, role=Role.PARTNER, organisation_id=uuid4(), organisation_name="Benchmark partner")
+    )
+
+    def settle() -> int:
+        run_sync(_settle(infra))
+        return run_sync(_registry_facts(infra))[0]
+
+    with _registry(infra, workdir) as registry:
+        return write_cost.measure(
+            registry,
+            CpuMeter({**infra.pids, "registry": registry.process.pid}),
+            feed_key=feed_key,
+            partner_key=partner_key,
+            workdir=workdir,
+            grown_to=parameters["grown_communities"],
+            writes=parameters["sequential_writes"],
+            batch_size=parameters["batch_size"],
+            settle=settle,
+            console=console,
+        )
 
 
 def _measure_network(
@@ -276,6 +317,7 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 name = f"{label} p99 at {communities:,} communities, {concurrency} in flight"
                 result = f"{format_number(p99)} ms ({search['errors']} errors)"
                 targets.append(target_row(name, result, f"< {SEARCH_TARGET_P99_MS:.0f} ms, 0 errors", passed))
+    targets.append(write_cost.target(results["write_cost"]))
     return targets
 
 
@@ -300,6 +342,7 @@ def render_markdown(results: dict[str, Any]) -> str:
         "### Where the time of the large imports went\n\n" + _cpu_table(results) + "\n\n" + CPU_NOTE,
         "## Linking quality (for information)\n\n" + _linking_table(results) + "\n\n" + LINKING_NOTE,
         "## Filtered search\n\n" + _search_table(results) + "\n\n" + SEARCH_NOTE.format(**results["parameters"]),
+        write_cost.markdown(results["write_cost"]),
         "## Machine, infrastructure and versions\n\n" + _environment(results),
         "## Parameters\n\n"
         + markdown_table(["Parameter", "Value"], [[k, json.dumps(v)] for k, v in results["parameters"].items()]),
@@ -386,7 +429,8 @@ INTRODUCTION = (
     "One run of `lcn bench registry`. Two networks, each in an empty registry: the demo network (`demo_feeds()`, "
     "about 300 communities) and a synthetic one (`large_feeds()`). In each, the Katapult-like feed is imported "
     "first, then the Techniekpact-like feed, whose records must link to the golden records already there; then "
-    "filtered searches are timed over the communities the imports made."
+    "filtered searches are timed over the communities the imports made. Then, in a third empty registry, a "
+    "write's cost as the registry grows: sequential POSTs at about 300 communities and again at the grown size."
 )
 IMPORT_NOTE = (
     "Each import is timed as a client sees it, with the functions of `lcn feeds import`: read and split the file, "
@@ -418,7 +462,7 @@ REPRODUCE = """\
 ```sh
 ./run lcn bench registry                    # the defaults below
 lcn bench registry --records 10000 --search-requests 2000 --batch-size 1000 \\
-  --concurrency 1 --concurrency 2 --concurrency 4
+  --concurrency 1 --concurrency 2 --concurrency 4 --grown 20000 --writes 300
 ```
 
 Set `DATABASE_URL` and `KAFKA_BOOTSTRAP_SERVERS` to measure against servers of your own (the run then uses

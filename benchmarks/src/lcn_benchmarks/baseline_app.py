@@ -2,7 +2,7 @@
 
 No ORM, no kit, no auth, no telemetry: one asyncpg pool and one transaction with the same two inserts
 (the community row and its outbox row) the registry makes. Run it with
-`uvicorn lcn_shared.bench.baseline_app:create_app --factory` and `LCN_BASELINE_DATABASE_URL` pointing
+`uvicorn lcn_benchmarks.baseline_app:create_app --factory` and `LCN_BASELINE_DATABASE_URL` pointing
 at the registry's database.
 """
 

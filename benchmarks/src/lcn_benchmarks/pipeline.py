@@ -26,8 +26,8 @@ from aiokafka import AIOKafkaConsumer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from lcn_shared.auth.keys import Role, create_key
-from lcn_shared.bench.load import (
+from lcn_benchmarks import saturation
+from lcn_benchmarks.load import (
     OUTBOX_COLUMNS,
     READY_TIMEOUT_SECONDS,
     SHARED_KEY_SHARE,
@@ -43,7 +43,8 @@ from lcn_shared.bench.load import (
     start_service,
     wait_ready,
 )
-from lcn_shared.bench.report import CpuMeter, machine_info, print_summary, write_report
+from lcn_benchmarks.report import CpuMeter, machine_info, print_summary, write_report
+from lcn_shared.auth.keys import Role, create_key
 from lcn_shared.contracts.registry import COMMUNITY_TOPIC
 from lcn_shared.db import create_engine, create_session_factory, unit_of_work
 from lcn_shared.embedded import EmbeddedKafka, EmbeddedPostgres, free_port
@@ -99,9 +100,10 @@ def run_pipeline_benchmark(
     duration_seconds: float = 30.0,
     rate_per_second: float = 300.0,
     backlog_events: int = 20000,
+    saturation_seconds: float = 10.0,
     progress: bool = True,
 ) -> Path:
-    """Run the drain, propagation and baseline measurements; write the report and return its Markdown path."""
+    """Run the drain, propagation, baseline and flat-out measurements; write the report, return its Markdown path."""
     console = Console(quiet=not progress)
     profile = LoadProfile(rate_per_second, duration_seconds, WARMUP_SECONDS)
     started_at = datetime.now(UTC)
@@ -110,7 +112,9 @@ def run_pipeline_benchmark(
         with benchmark_infrastructure(workdir, console) as infra:
             for owner in (IDENTITY, "registry", "monitor"):
                 migrate(owner, infra.platform)
-            measurements = run_sync(_measure(infra, workdir, profile, backlog_events, progress, console))
+            measurements = run_sync(
+                _measure(infra, workdir, profile, backlog_events, saturation_seconds, progress, console)
+            )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     results = {
@@ -123,6 +127,8 @@ def run_pipeline_benchmark(
             "duration_seconds": duration_seconds,
             "rate_per_second": rate_per_second,
             "backlog_events": backlog_events,
+            "saturation_seconds": saturation_seconds,
+            "saturation_clients": saturation.CLIENTS,
             "warmup_seconds": WARMUP_SECONDS,
             "shared_key_share": SHARED_KEY_SHARE,
             "event_loop": "uvloop" if uvloop else "asyncio",
@@ -192,9 +198,15 @@ async def drop_databases(platform: PlatformSettings) -> None:
 
 
 async def _measure(
-    infra: Infrastructure, workdir: Path, profile: LoadProfile, backlog_events: int, progress: bool, console: Console
+    infra: Infrastructure,
+    workdir: Path,
+    profile: LoadProfile,
+    backlog_events: int,
+    saturation_seconds: float,
+    progress: bool,
+    console: Console,
 ) -> dict[str, Any]:
-    """The three measurements, in an order that keeps each one's events out of the others'."""
+    """The measurements, in an order that keeps each one's events out of the others'."""
     key = await _create_partner_key(infra.platform)
     infra.description.update(await server_facts(infra))
     bodies = community_bodies(profile.total_requests)
@@ -203,11 +215,26 @@ async def _measure(
         drain = await _measure_drain(infra, backlog_events, bar)
         propagation = await _measure_propagation(infra, workdir, profile, bodies, key, bar)
         baseline = await _measure_baseline(infra, workdir, profile, bodies, bar)
+    console.log(f"flat-out POSTs, {saturation_seconds:.0f} s each: the registry, then the baseline")
+    flat_out = await saturation.measure_flat_out(
+        env=infra.service_env(),
+        registry_dsn=infra.dsn("registry"),
+        workdir=workdir,
+        roots=infra.pids,
+        key=key,
+        seconds=saturation_seconds,
+    )
     kit, bare = propagation["write_latency_ms"], baseline["write_latency_ms"]
     comparison = {
         f"write_{q}_ratio": round(kit[q] / bare[q], 2) if bare.get(q) and kit.get(q) else None for q in ("p50", "p99")
     }
-    return {"drain": drain, "propagation": propagation, "baseline": baseline, "comparison": comparison}
+    return {
+        "drain": drain,
+        "propagation": propagation,
+        "baseline": baseline,
+        "comparison": comparison,
+        "flat_out": flat_out,
+    }
 
 
 async def _create_partner_key(platform: PlatformSettings) -> str:
@@ -359,7 +386,7 @@ async def _measure_baseline(
     """The same load against the bare FastAPI + asyncpg app on the same database."""
     env = {**infra.service_env(), "LCN_BASELINE_DATABASE_URL": infra.dsn("registry")}
     with ExitStack() as stack:
-        baseline = start_service(stack, "baseline", "lcn_shared.bench.baseline_app:create_app", env, workdir)
+        baseline = start_service(stack, "baseline", "lcn_benchmarks.baseline_app:create_app", env, workdir)
         await wait_ready(baseline, "/health")
         roots = {**infra.pids, "baseline": baseline.process.pid}
         load, usage = await _load(infra, baseline, roots, bodies, {}, profile, bar, "baseline writes")
