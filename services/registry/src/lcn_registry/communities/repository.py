@@ -16,7 +16,9 @@ from lcn_registry.communities.models import Community, CommunityChange, Communit
 async def get(session: AsyncSession, community_id: UUID, *, for_update: bool = False) -> Community | None:
     """One community; `for_update` locks it until the transaction ends, so concurrent writers queue.
     A locked read refreshes a copy the session already holds: version checks must see the row as locked."""
-    return await session.get(Community, community_id, with_for_update=for_update, populate_existing=for_update)
+    # `with_for_update=False` would skip the identity map: a plain read must reuse the row the session holds.
+    lock = True if for_update else None
+    return await session.get(Community, community_id, with_for_update=lock, populate_existing=for_update)
 
 
 async def get_many(
