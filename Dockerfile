@@ -20,6 +20,7 @@ COPY services/registry/pyproject.toml services/registry/pyproject.toml
 COPY services/monitor/pyproject.toml services/monitor/pyproject.toml
 COPY services/events/pyproject.toml services/events/pyproject.toml
 COPY services/notify/pyproject.toml services/notify/pyproject.toml
+COPY benchmarks/pyproject.toml benchmarks/pyproject.toml
 RUN uv sync --frozen --no-dev --no-install-workspace
 
 # Workspace members are editable installs, so the repo layout (incl. services/*/migrations) must stay as is.

@@ -448,7 +448,7 @@ LINKING_NOTE = (
     "community each record describes). Rejected records are left out."
 )
 SEARCH_NOTE = (
-    "`measure_search` (lcn_registry.search.bench): {search_requests} seeded `GET /v1/communities` searches with one to "
+    "`measure_search` (lcn_benchmarks.search): {search_requests} seeded `GET /v1/communities` searches with one to "
     "three filters (landsdeel, topsector, kind, status, text, partner, source), sometimes facets and a sort, plus "
     "page two via the cursor when there is one; latencies in milliseconds as the client sees them, once for each "
     "number of searches in flight in {search_concurrency} (closed loop). Search runs in the steady state after the "
