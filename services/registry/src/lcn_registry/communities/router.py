@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 from uuid import UUID
 
@@ -23,7 +25,7 @@ from lcn_shared.auth import Principal, Role, require
 from lcn_shared.concurrency import etag, expected_version
 from lcn_shared.db import SessionDep
 from lcn_shared.idempotency import answer_once, fingerprint
-from lcn_shared.problems import PermanentRedirect, problem_responses
+from lcn_shared.problems import NotFound, PermanentRedirect, problem_responses
 
 router = APIRouter(prefix="/communities", tags=["communities"])
 PROBLEMS = problem_responses(308, 401, 403, 404, 409, 412, 413, 422, 428)
@@ -36,13 +38,27 @@ IdempotencyKey = Annotated[
 
 async def resolved_community_id(community_id: UUID, request: Request, session: SessionDep) -> UUID:
     """The community id, or a 308 to the community a merged-away id now stands for."""
-    if await repository.get(session, community_id) is not None:
-        return community_id  # the common case in one query; the handler then reads the row from the session
+    if await repository.get(session, community_id) is None:
+        await _redirect_if_merged(session, community_id, request)
+    return community_id  # the common case in one query; the handler then reads the row from the session
+
+
+async def _redirect_if_merged(session: SessionDep, community_id: UUID, request: Request) -> None:
+    """A 308 to the community a merged-away id now stands for, if it is one."""
     target = await repository.redirect_target(session, community_id)
     if target is not None:
         location = str(request.url).replace(str(community_id), str(target))
         raise PermanentRedirect(f"Community {community_id} was merged into {target}.", location=location)
-    return community_id
+
+
+@asynccontextmanager
+async def redirecting(session: SessionDep, community_id: UUID, request: Request) -> AsyncIterator[None]:
+    """For changes, which lock the row themselves: a 308 instead of a 404 for a merged-away id."""
+    try:
+        yield
+    except NotFound:
+        await _redirect_if_merged(session, community_id, request)
+        raise
 
 
 CommunityId = Annotated[UUID, Depends(resolved_community_id)]
@@ -94,16 +110,22 @@ async def get_community(community_id: CommunityId, session: SessionDep) -> JSONR
     openapi_extra={"requestBody": {"content": {"application/merge-patch+json": {}}}},
 )
 async def update_community(
-    community_id: CommunityId, patch: CommunityUpdate, session: SessionDep, principal: Writer, if_match: IfMatch = None
+    community_id: UUID,
+    patch: CommunityUpdate,
+    session: SessionDep,
+    principal: Writer,
+    request: Request,
+    if_match: IfMatch = None,
 ) -> JSONResponse:
     """Change fields (JSON merge patch); 412 when someone changed the community since you read it."""
-    community = await service.update_community(
-        session,
-        community_id=community_id,
-        patch=patch,
-        expected_version=expected_version(if_match),
-        principal=principal,
-    )
+    async with redirecting(session, community_id, request):
+        community = await service.update_community(
+            session,
+            community_id=community_id,
+            patch=patch,
+            expected_version=expected_version(if_match),
+            principal=principal,
+        )
     if patch.model_fields_set & PROFILE_FIELDS:
         await matching.reindex(session, [community_id])
     return _answer(service.public(community))
@@ -111,18 +133,24 @@ async def update_community(
 
 @router.post("/{community_id}/status", response_model=CommunityPublic, responses=PROBLEMS)
 async def change_status(
-    community_id: CommunityId, change: StatusChange, session: SessionDep, principal: Writer, if_match: IfMatch = None
+    community_id: UUID,
+    change: StatusChange,
+    session: SessionDep,
+    principal: Writer,
+    request: Request,
+    if_match: IfMatch = None,
 ) -> JSONResponse:
     """Move the community in its lifecycle: planned → active → ended or absorbed (ended may restart)."""
-    community = await service.change_status(
-        session,
-        community_id=community_id,
-        status=change.status,
-        reason=change.reason,
-        absorbed_into=change.absorbed_into,
-        expected_version=expected_version(if_match),
-        principal=principal,
-    )
+    async with redirecting(session, community_id, request):
+        community = await service.change_status(
+            session,
+            community_id=community_id,
+            status=change.status,
+            reason=change.reason,
+            absorbed_into=change.absorbed_into,
+            expected_version=expected_version(if_match),
+            principal=principal,
+        )
     return _answer(service.public(community))
 
 

@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, func, or_, text, update
+from sqlalchemy import delete, func, or_, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -36,14 +37,6 @@ CANDIDATES = text(
     ) AS hits
     """
 )
-# Of some golden records, those registered before this one (a pair is reviewed once: newer against older).
-REGISTERED_BEFORE = text(
-    """
-    SELECT other.community_id FROM community AS other, community AS this
-    WHERE this.community_id = :community_id AND other.community_id = ANY(CAST(:ids AS uuid[]))
-      AND (other.created_at, other.community_id) < (this.created_at, this.community_id)
-    """
-)
 
 
 async def candidates(session: AsyncSession, keys: Iterable[str]) -> dict[str, list[UUID]]:
@@ -56,17 +49,11 @@ async def candidates(session: AsyncSession, keys: Iterable[str]) -> dict[str, li
     return {key: members for key, members in found.items() if always_used(key) or len(members) <= MAX_BLOCK_SIZE}
 
 
-async def registered_before(session: AsyncSession, community_id: UUID, others: Iterable[UUID]) -> set[UUID]:
-    """The golden records among `others` that were registered before `community_id`."""
-    ids = [str(other) for other in set(others)]
-    if not ids:
-        return set()
-    rows = await session.exec(REGISTERED_BEFORE, params={"community_id": community_id, "ids": ids})  # type: ignore[call-overload]
-    return {row[0] for row in rows}
-
-
-async def community_profiles(session: AsyncSession, community_ids: Iterable[UUID]) -> dict[UUID, Profile]:
-    """Matching profiles of golden records, with their partners' normalised names."""
+async def community_profiles(
+    session: AsyncSession, community_ids: Iterable[UUID], *, registered_before: UUID | None = None
+) -> dict[UUID, Profile]:
+    """Matching profiles of golden records, with their partners' normalised names; with `registered_before`,
+    only of those registered before that one (a pair is reviewed once: newer against older)."""
     ids = list(set(community_ids))
     if not ids:
         return {}
@@ -76,18 +63,21 @@ async def community_profiles(session: AsyncSession, community_ids: Iterable[UUID
         .where(col(Membership.community_id) == col(Community.community_id))
         .scalar_subquery()
     )
-    rows = await session.exec(
-        select(  # type: ignore[call-overload]
-            Community.community_id,
-            Community.name,
-            Community.kinds,
-            Community.landsdeel,
-            Community.province,
-            Community.municipality,
-            Community.website,
-            partner_keys,
-        ).where(col(Community.community_id).in_(ids))
-    )
+    query = select(  # type: ignore[call-overload]
+        Community.community_id,
+        Community.name,
+        Community.kinds,
+        Community.landsdeel,
+        Community.province,
+        Community.municipality,
+        Community.website,
+        partner_keys,
+    ).where(col(Community.community_id).in_(ids))
+    if registered_before is not None:
+        this = aliased(Community)
+        earlier = select(this.created_at, this.community_id).where(this.community_id == registered_before)
+        query = query.where(tuple_(Community.created_at, Community.community_id) < earlier.scalar_subquery())
+    rows = await session.exec(query)
     return {
         row[0]: profiles.profile(
             community_id=row[0],

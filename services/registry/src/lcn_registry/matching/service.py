@@ -311,10 +311,9 @@ async def find_duplicates(session: AsyncSession, *, community_id: UUID) -> None:
     profile = known[community_id]
     keys = block_keys(profile)
     blocks = await repository.candidates(session, keys)
-    others = await repository.registered_before(
-        session, community_id, {other for members in blocks.values() for other in members} - {community_id}
-    )
-    match = _assign([_ranked(profile, keys, blocks, await repository.community_profiles(session, others))])[0]
+    others = {other for members in blocks.values() for other in members} - {community_id}
+    known = await repository.community_profiles(session, others, registered_before=community_id)
+    match = _assign([_ranked(profile, keys, blocks, known)])[0]
     if match.decision != "distinct" and match.candidate_id is not None and match.score is not None:
         await repository.add_reviews(session, [review_row(community_id, match, datetime.now(UTC))])
 
