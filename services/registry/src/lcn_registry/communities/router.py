@@ -85,7 +85,8 @@ async def register_community(
         await matching.file_registered_community(
             session, community=community, organisation_id=principal.organisation_id
         )
-        location = str(request.url_for("get_community", community_id=community.community_id))
+        # The collection's URL plus the id: what `url_for` gives, without walking the routes on every POST.
+        location = f"{str(request.url.replace(query='')).rstrip('/')}/{community.community_id}"
         return _answer(service.public(community), status_code=status.HTTP_201_CREATED, location=location)
 
     return await answer_once(
