@@ -276,8 +276,8 @@ async def file_registered_community(
 ) -> None:
     """File a community registered through the API under its keys, so feeds find it at once.
 
-    Its profile is built from the row in hand and its lead organisation (already in the session), so filing
-    costs one insert whatever the registry's size. Looking for its duplicates happens after the commit
+    Its profile is built from the row in hand and its lead organisation (a primary-key read), so filing costs
+    the same whatever the registry's size. Looking for its duplicates happens after the commit
     (`review_registered`)."""
     lead = await session.get(Organisation, organisation_id) if organisation_id is not None else None
     registered = profiles.profile(
