@@ -45,6 +45,17 @@ def is_transient(error: BaseException) -> bool:
     return classify(error) == "transient"
 
 
+def root_cause(error: BaseException) -> BaseException:
+    """The innermost error it wraps (`orig` or `__cause__`): asyncpg's, say, under SQLAlchemy's."""
+    current = error
+    for _ in range(CHAIN_LIMIT):
+        linked = getattr(current, "orig", None) or current.__cause__
+        if not isinstance(linked, BaseException) or linked is current:
+            return current
+        current = linked
+    return current
+
+
 def _chain(error: BaseException) -> Iterator[BaseException]:
     """The error and what it wraps: SQLAlchemy's `orig`, `__cause__` and `__context__`, each once."""
     seen: set[int] = set()
