@@ -40,16 +40,23 @@ async def registry_view(registry: httpx.AsyncClient, community_id: str) -> dict[
     return view
 
 
-async def monitor_view(monitor: httpx.AsyncClient, community_id: str) -> dict[str, Any] | None:
-    """The monitor's community in the same shape, or None when the monitor does not have it."""
-    response = await monitor.get(f"/v1/communities/{community_id}")
-    if response.status_code == 404:
-        return None
-    response.raise_for_status()
-    body = response.json()
-    view = {name: body[name] for name in COMPARED_FIELDS}
-    view["partners"] = sorted((p["organisation_id"], p["name"], p["role"]) for p in body["partners"])
+def monitor_view(row: dict[str, Any]) -> dict[str, Any]:
+    """The monitor's community (as its API answers) in the same shape."""
+    view = {name: row[name] for name in COMPARED_FIELDS}
+    view["partners"] = sorted((p["organisation_id"], p["name"], p["role"]) for p in row["partners"])
     return view
+
+
+async def monitor_communities(monitor: httpx.AsyncClient, *, page_size: int = 500) -> dict[str, dict[str, Any]]:
+    """Every community the monitor lists (merged-away ids are not listed), by id."""
+    rows: dict[str, dict[str, Any]] = {}
+    while True:
+        response = await monitor.get("/v1/communities", params={"limit": page_size, "offset": len(rows)})
+        response.raise_for_status()
+        page = response.json()
+        rows |= {row["community_id"]: row for row in page["data"]}
+        if not page["data"] or len(rows) >= page["count"]:
+            return rows
 
 
 async def differences(
@@ -57,14 +64,14 @@ async def differences(
 ) -> dict[str, Difference]:
     """Per community, every field where the monitor differs from the registry (empty when they agree)."""
     limit = asyncio.Semaphore(CONCURRENCY)
+    held = await monitor_communities(monitor)
 
     async def compare(community_id: str) -> tuple[str, Difference]:
         async with limit:
-            expected, actual = await asyncio.gather(
-                registry_view(registry, community_id), monitor_view(monitor, community_id)
-            )
-        if actual is None:
+            expected = await registry_view(registry, community_id)
+        if community_id not in held:
             return community_id, {"(row)": ("present", "missing")}
+        actual = monitor_view(held[community_id])
         return community_id, {
             name: (value, actual[name]) for name, value in expected.items() if _normal(value) != _normal(actual[name])
         }

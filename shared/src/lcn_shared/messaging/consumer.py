@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from lcn_shared.contracts.base import EventContract
 from lcn_shared.db import unit_of_work
 from lcn_shared.envelope import Envelope, EnvelopeError, from_kafka, header_text
-from lcn_shared.messaging.failures import classify
+from lcn_shared.messaging.failures import classify, is_transient
 from lcn_shared.messaging.inbox import first_delivery
 from lcn_shared.messaging.stalls import PartitionConsumer, PartitionStalls
 from lcn_shared.runtime import ServiceRuntime
@@ -88,8 +88,8 @@ class EventConsumer:
         stalls: PartitionStalls,
         consumer: PartitionConsumer,
     ) -> None:
-        """Apply a poll's records in one transaction (one fsync, one offset commit); if any record fails,
-        roll back and apply each partition's records one by one, holding back only a partition that fails."""
+        """Apply a poll's records in one transaction (one fsync, one offset commit); if that fails, go on
+        per partition, so a failing partition is held back while the others are applied."""
         by_partition: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]] = {}
         for record in records:
             by_partition.setdefault(TopicPartition(record.topic, record.partition), []).append(record)
@@ -97,29 +97,25 @@ class EventConsumer:
             # Records fetched before the pause took effect: rewind again, they come back after the backoff.
             consumer.seek(partition, stalls.stalls[partition].offset)
             del by_partition[partition]
-        try:
-            parsed = [
-                (record, from_kafka(record.headers, record.value)) for rows in by_partition.values() for record in rows
-            ]
-        except EnvelopeError:
-            parsed = []
+        parsed = _parse_all([record for rows in by_partition.values() for record in rows])
+        batch_error: Exception | None = None
         if parsed:
             try:
-                async with unit_of_work(runtime.sessions()) as session:
-                    outcomes = [
-                        await self._apply_traced(session, record, envelope, runtime) for record, envelope in parsed
-                    ]
+                outcomes = await self._apply_all(parsed, runtime)
             except Exception as exc:
-                log.info("%s: a batch of %d failed (%s); applying one by one", self.name, len(parsed), exc)
+                log.info("%s: a batch of %d failed (%s); going on per partition", self.name, len(parsed), exc)
+                batch_error = exc
             else:
                 for outcome in outcomes:
                     self._count(outcome, runtime)
                 for partition in by_partition:
                     stalls.cleared(partition)
                 return
+        # With one partition, its records were the batch: no need to try them together again.
+        tried = batch_error if len(by_partition) == 1 else None
         await asyncio.gather(
             *(
-                self._process_partition(partition, rows, runtime, stalls, consumer)
+                self._process_partition(partition, rows, runtime, stalls, consumer, tried=tried)
                 for partition, rows in by_partition.items()
             )
         )
@@ -131,8 +127,27 @@ class EventConsumer:
         runtime: ServiceRuntime,
         stalls: PartitionStalls,
         consumer: PartitionConsumer,
+        *,
+        tried: Exception | None,
     ) -> None:
-        """Apply one partition's records in order, one transaction each, until one has to wait."""
+        """Apply one partition's records together; on a transient failure hold the partition back, else
+        apply them one by one (one transaction each) to find the record that fails."""
+        parsed = _parse_all(records)
+        if parsed:
+            error = tried
+            if error is None:
+                try:
+                    outcomes = await self._apply_all(parsed, runtime)
+                except Exception as exc:
+                    error = exc
+                else:
+                    for outcome in outcomes:
+                        self._count(outcome, runtime)
+                    stalls.cleared(partition)
+                    return
+            if is_transient(error):  # not this record's fault: retry from the start of the partition's records
+                await self._failed(partition, records[0], error, runtime, stalls, consumer)
+                return
         for record in records:
             try:
                 envelope = from_kafka(record.headers, record.value)
@@ -141,14 +156,20 @@ class EventConsumer:
                 stalls.cleared(partition)
                 continue
             try:
-                async with unit_of_work(runtime.sessions()) as session:
-                    outcome = await self._apply_traced(session, record, envelope, runtime)
+                outcome = (await self._apply_all([(record, envelope)], runtime))[0]
             except Exception as exc:
                 if not await self._failed(partition, record, exc, runtime, stalls, consumer):
                     return  # held back: the rest of this partition waits for the failing record
                 continue
             self._count(outcome, runtime)
             stalls.cleared(partition)
+
+    async def _apply_all(
+        self, parsed: Sequence[tuple[ConsumerRecord[bytes, bytes], Envelope]], runtime: ServiceRuntime
+    ) -> list[Outcome]:
+        """Apply records in order in one transaction; all or none take effect."""
+        async with unit_of_work(runtime.sessions()) as session:
+            return [await self._apply_traced(session, record, envelope, runtime) for record, envelope in parsed]
 
     async def _failed(
         self,
@@ -245,3 +266,11 @@ class EventConsumer:
             attempts,
             error,
         )
+
+
+def _parse_all(records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[tuple[ConsumerRecord[bytes, bytes], Envelope]]:
+    """Every record with its envelope, or nothing when one is unreadable (then they go one by one)."""
+    try:
+        return [(record, from_kafka(record.headers, record.value)) for record in records]
+    except EnvelopeError:
+        return []

@@ -22,6 +22,7 @@ from opentelemetry import propagate
 from opentelemetry.trace import SpanKind, StatusCode, TracerProvider, set_span_in_context
 
 from lcn_shared.envelope import to_kafka
+from lcn_shared.messaging.failures import is_transient
 from lcn_shared.messaging.retention import purge_expired
 from lcn_shared.messaging.tables import OUTBOX_CHANNEL
 from lcn_shared.settings import PlatformSettings, ServiceSettings
@@ -89,8 +90,11 @@ class OutboxRelay:
                 await self._lead()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("outbox relay of %s failed; restarting", self.service)
+            except Exception as exc:
+                if is_transient(exc):  # the database or broker is away: expected, and logged without a trace
+                    log.warning("outbox relay of %s lost its connection (%s); restarting", self.service, exc)
+                else:
+                    log.exception("outbox relay of %s failed; restarting", self.service)
             finally:
                 self._set_active(False)
             await asyncio.sleep(self.settings.relay_standby_seconds)
