@@ -113,12 +113,16 @@ class EventConsumer:
                 return
         # With one partition, its records were the batch: no need to try them together again.
         tried = batch_error if len(by_partition) == 1 else None
-        await asyncio.gather(
+        results = await asyncio.gather(
             *(
                 self._process_partition(partition, rows, runtime, stalls, consumer, tried=tried)
                 for partition, rows in by_partition.items()
-            )
+            ),
+            return_exceptions=True,
         )
+        for result in results:
+            if isinstance(result, BaseException):  # the DLQ was unreachable: nack, the batch comes again
+                raise result
 
     async def _process_partition(
         self,
