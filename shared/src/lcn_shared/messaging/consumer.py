@@ -90,6 +90,7 @@ class EventConsumer:
     ) -> None:
         """Apply a poll's records in one transaction (one fsync, one offset commit); if that fails, go on
         per partition, so a failing partition is held back while the others are applied."""
+        stalls.prune(consumer)
         by_partition: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]] = {}
         for record in records:
             by_partition.setdefault(TopicPartition(record.topic, record.partition), []).append(record)

@@ -114,7 +114,7 @@ class PartitionStalls:
         if stall is None:
             return
         self._remove_gauge((self.consumer, partition.topic, str(partition.partition)), stall.kind)
-        log.info("%s resumed %s:%d after %d failed attempt(s)", self.consumer, *partition, stall.attempts)
+        log.info("%s: %s:%d moves on after %d failed attempt(s)", self.consumer, *partition, stall.attempts)
 
     def is_held(self, partition: TopicPartition) -> bool:
         """True while the partition waits for its backoff to end."""
@@ -139,11 +139,10 @@ class PartitionStalls:
             for partition, stall in sorted(self.stalls.items())
         ]
 
-    def close(self) -> None:
-        """Cancel pending resumes (the consumer is stopping)."""
-        for timer in self._timers.values():
-            timer.cancel()
-        self._timers.clear()
+    def prune(self, consumer: PartitionConsumer) -> None:
+        """Forget stalls of partitions a rebalance took away: their new owner retries them."""
+        for partition in [partition for partition in self.stalls if partition not in consumer.assignment()]:
+            self.cleared(partition)
 
     def _resume(self, consumer: PartitionConsumer, partition: TopicPartition) -> None:
         """The backoff ended: fetch the partition again (unless a rebalance took it away)."""
