@@ -57,7 +57,8 @@ def create_session_factory(engine: AsyncEngine) -> SessionFactory:
 async def unit_of_work(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
     """One transaction: commit when the block succeeds, roll back when it raises. The events recorded on
     the session (`lcn_shared.messaging.outbox.record_event`) go to the outbox just before the commit."""
-    from lcn_shared.messaging.outbox import forget_events, write_recorded_events  # imported here: the kit's tables may import this module
+    # Imported here: the outbox's tables may import this module.
+    from lcn_shared.messaging.outbox import forget_events, write_recorded_events
 
     async with factory() as session:
         try:
