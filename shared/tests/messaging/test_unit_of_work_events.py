@@ -114,3 +114,14 @@ async def test_a_unit_of_work_without_events_writes_no_outbox_row(sessions: tupl
     async with unit_of_work(factory) as session:
         await session.exec(select(func.count()).select_from(OutboxMessage))
     assert statements.outbox_inserts == 0
+
+
+async def test_committing_recorded_events_outside_the_unit_of_work_is_refused(
+    sessions: tuple[SessionFactory, Statements],
+) -> None:
+    """A bare `commit()` would lose them, so it fails loudly instead."""
+    factory, _ = sessions
+    async with factory() as session:
+        record_event(session, updated(uuid.uuid4(), 2))
+        with pytest.raises(RuntimeError, match="unit_of_work"):
+            await session.commit()

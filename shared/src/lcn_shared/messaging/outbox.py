@@ -12,7 +12,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from opentelemetry import propagate
+from sqlalchemy import event as sa_event
 from sqlalchemy import insert
+from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_shared.contracts.base import EventContract
@@ -48,6 +50,13 @@ def record_event(session: AsyncSession, event: EventContract, *, occurred_at: da
     """Record `event` on the session; the unit of work writes it to the outbox at commit, in recording order."""
     recorded: list[tuple[EventContract, datetime, dict[str, str]]] = session.info.setdefault(RECORDED, [])
     recorded.append((event, occurred_at or datetime.now(UTC), _current_trace_context()))
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _refuse_unwritten_events(session: Session) -> None:
+    """A commit outside `unit_of_work` would silently lose the recorded events: refuse it instead."""
+    if session.info.get(RECORDED):
+        raise RuntimeError("events were recorded on this session; commit it through lcn_shared.db.unit_of_work")
 
 
 def recorded_events(session: AsyncSession) -> list[EventContract]:
