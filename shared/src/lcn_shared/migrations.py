@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import sqlalchemy as sa
 from alembic import command, context, op
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
+from alembic.migration import MigrationContext
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
@@ -31,6 +34,15 @@ def script_location(owner: str) -> Path:
     if owner == IDENTITY:
         return Path(__file__).parent / "auth" / "migrations"
     return find_service(owner).migrations
+
+
+def target_metadata(owner: str) -> sa.MetaData:
+    """Every table `owner`'s migrations create, as its models define them (the kit's tables included)."""
+    if owner == IDENTITY:
+        from lcn_shared.auth.keys import ApiKey  # the identity store's tables; imported only when asked for
+
+        return ApiKey.metadata
+    return find_service(owner).load_metadata()
 
 
 def alembic_config(owner: str, url: URL) -> Config:
@@ -61,13 +73,30 @@ def migrate(owner: str, platform: PlatformSettings) -> None:
     command.upgrade(alembic_config(owner, platform.database_url_for(owner)), "head")
 
 
+async def schema_drift(owner: str, platform: PlatformSettings) -> list[Any]:
+    """What autogenerate would change in `owner`'s migrated database to match its models ([] when they agree)."""
+
+    def compare(connection: sa.Connection) -> list[Any]:
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": True})
+        return list(compare_metadata(context, target_metadata(owner)))
+
+    engine = create_async_engine(platform.database_url_for(owner), poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(compare)
+    finally:
+        await engine.dispose()
+
+
 def run_env(target_metadata: sa.MetaData) -> None:
     """The body of every env.py: run the migrations online over asyncpg, against this database's tables only."""
     url = context.config.attributes["database_url"]
 
     def run(connection: sa.Connection) -> None:
         # Only the owner's metadata (kit tables copied in): autogenerate never sees another database's tables.
-        context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
+        # Passed as a list so Alembic's ops do not apply its naming convention to the names the existing
+        # revisions spell out in full (a `ck_` name would be prefixed twice).
+        context.configure(connection=connection, target_metadata=[target_metadata], compare_type=True)
         with context.begin_transaction():
             context.run_migrations()
 
