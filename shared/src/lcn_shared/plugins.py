@@ -3,7 +3,7 @@
 A service's `pyproject.toml` carries one line, for example
 
     [project.entry-points."lcn.services"]
-    registry = "lcn_registry.plugin:SERVICE"
+    courses = "lcn_courses.plugin:SERVICE"
 
 pointing at a `ServicePlugin`. The dev stack, `lcn serve`, `lcn migrate`, the test fixtures and
 the default ports all come from these registrations, so the kit never names a service.
