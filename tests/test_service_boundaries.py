@@ -6,16 +6,17 @@ import ast
 import io
 import re
 import tokenize
+from pkgutil import resolve_name
 from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
-from lcn_shared.plugins import service_names
+from lcn_shared.plugins import find_service, service_names
 
 ROOT = Path(__file__).resolve().parents[1]
 KIT = ROOT / "shared" / "src" / "lcn_shared"
-# The producers' event contracts live in the kit by design (ADR 0002): topics and types name their service.
+# The producers' event contracts live in the kit by design (ADR 0004): topics and types name their service.
 EXEMPT = (KIT / "contracts",)
 # Being moved into the `benchmarks/` workspace member by another change of issue 7; drop once merged.
 NOT_YET_MOVED = (KIT / "bench", KIT / "cli" / "bench.py")
@@ -104,6 +105,17 @@ def test_every_service_folder_registers_and_every_registration_has_a_folder() ->
     """What the kit discovers (entry point group `lcn.services`) is exactly the folders under services/."""
     folders = {path.parent.name for path in (ROOT / "services").glob("*/pyproject.toml")}
     assert set(SERVICES) == folders
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_registration_names_its_own_folder(service: str) -> None:
+    """A registration points into its own folder: the Alembic tree, the app factory and the tables."""
+    plugin = find_service(service)
+    assert plugin.migrations == ROOT / "services" / service / "migrations"
+    assert (plugin.migrations / "env.py").is_file()
+    assert callable(resolve_name(plugin.app))
+    references = [reference for reference in (plugin.app, plugin.metadata, plugin.demo, plugin.cli) if reference]
+    assert all(reference.startswith(f"lcn_{service}.") for reference in references)
 
 
 @pytest.mark.parametrize("service", SERVICES)
