@@ -6,9 +6,9 @@ import ast
 import io
 import re
 import tokenize
-from pkgutil import resolve_name
 from collections.abc import Iterable
 from pathlib import Path
+from pkgutil import resolve_name
 
 import pytest
 
