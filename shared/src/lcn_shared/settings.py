@@ -101,8 +101,10 @@ def load_config(name: str, **service_overrides: object) -> ServiceConfig:
     """Read the platform and `LCN_<NAME>_*` settings from the environment."""
     from lcn_shared.plugins import default_port  # imported here: the plugins module reads this one
 
-    defaults: dict[str, object] = {"port": default_port(name)}
-    service = ServiceSettings(_env_prefix=f"LCN_{name.upper()}_", **{**defaults, **service_overrides})  # type: ignore[arg-type]
+    service = ServiceSettings(_env_prefix=f"LCN_{name.upper()}_", **service_overrides)  # type: ignore[arg-type]
+    # The registered port is only a default: `LCN_<NAME>_PORT` (or an override) wins.
+    if "port" not in service.model_fields_set:
+        service = service.model_copy(update={"port": default_port(name)})
     return ServiceConfig(name=name, platform=PlatformSettings(), service=service)
 
 
