@@ -20,7 +20,8 @@ from lcn_registry.communities.models import CommunityChange
 from lcn_registry.feeds import repository
 from lcn_registry.feeds.formats import RawRow
 from lcn_registry.feeds.models import ImportJob, SourceRecord
-from lcn_registry.feeds.schemas import FeedRecord, ImportMode, RecordResult
+from lcn_registry.feeds.schemas import FeedRecord, RecordResult
+from lcn_registry.feeds.wire import COUNTED, ImportMode
 from lcn_registry.matching import profiles
 from lcn_registry.matching import repository as matching_repository
 from lcn_registry.matching import service as matching
@@ -32,8 +33,6 @@ from lcn_shared.auth import Principal, Role
 from lcn_shared.contracts import FeedImportCompleted
 from lcn_shared.messaging.outbox import record_event
 from lcn_shared.problems import Conflict, Forbidden, NotFound
-
-COUNTED = ("added", "updated", "unchanged", "rejected", "withdrawn", "linked", "review", "new_communities")
 
 
 @dataclass
