@@ -87,4 +87,5 @@ async def test_acceptance_bad_input_schemathesis_finds_no_failure(
             cwd=tmp_path,
         )
         output, _ = await process.communicate()
+    (tmp_path / "schemathesis.txt").write_bytes(output)
     assert process.returncode == 0, output.decode()
