@@ -23,10 +23,10 @@ from lcn_shared import health
 from lcn_shared.auth import Authenticator
 from lcn_shared.contracts.base import EventContract
 from lcn_shared.db import create_engine, create_session_factory
+from lcn_shared.hygiene import InputHygieneMiddleware
 from lcn_shared.messaging.consumer import DLQ_SUFFIX, EventConsumer
 from lcn_shared.messaging.relay import OutboxRelay
 from lcn_shared.messaging.topics import ensure_topics
-from lcn_shared.hygiene import InputHygieneMiddleware
 from lcn_shared.problems import PayloadTooLarge, document_problems, install_problem_handlers, problem_response
 from lcn_shared.runtime import ServiceRuntime
 from lcn_shared.settings import IDENTITY, ServiceConfig, asyncpg_dsn, load_config

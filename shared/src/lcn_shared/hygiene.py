@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Annotated, Any, get_args, get_origin
 from urllib.parse import unquote_to_bytes
 
+from pydantic import BaseModel, Strict
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lcn_shared.problems import InvalidRequest, validation_problem
@@ -128,3 +129,25 @@ def _raise_if_unsafe(body: bytes) -> None:
     found = find_unsafe(document)
     if found is not None:
         raise unsafe_input(("body", *found))
+
+
+def lax_scalars(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """Fields of a request body that would take a JSON bool or number in lax mode (`0` for `false`, `"5"` for 5)."""
+    found: list[str] = []
+    for name, field in model.model_fields.items():
+        strict = any(isinstance(item, Strict) and item.strict for item in field.metadata)
+        found += _lax_in(field.annotation, f"{prefix}{name}", strict=strict)
+    return found
+
+
+def _lax_in(annotation: Any, where: str, *, strict: bool) -> list[str]:
+    """The lax bool, int and float types within one annotation (unions, lists, nested models)."""
+    if get_origin(annotation) is Annotated:
+        inner, *metadata = get_args(annotation)
+        strict = strict or any(isinstance(item, Strict) and item.strict for item in metadata)
+        return _lax_in(inner, where, strict=strict)
+    if annotation in (bool, int, float):
+        return [] if strict else [where]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return lax_scalars(annotation, f"{where}.")
+    return [found for arg in get_args(annotation) for found in _lax_in(arg, where, strict=strict)]
