@@ -10,11 +10,19 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 import pytest
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, StrictBool, StrictFloat
 
+from lcn_events.main import EVENTS
 from lcn_events.main import create_app as create_events
+from lcn_monitor.main import MONITOR
 from lcn_monitor.main import create_app as create_monitor
+from lcn_notify.main import NOTIFY
+from lcn_registry.main import REGISTRY
 from lcn_registry.main import create_app as create_registry
+from lcn_shared.app import ServiceDefinition
 from lcn_shared.auth.keys import Role
+from lcn_shared.hygiene import lax_scalars
 from lcn_shared.settings import PlatformSettings
 from lcn_shared.testing.fixtures import run_service, service_config
 from services.registry.tests.communities.builders import create_community_body
@@ -169,3 +177,30 @@ def test_acceptance_bad_input_region_rule_is_in_the_request_schema() -> None:
     """A client built from the OpenAPI document learns that a landsdeel or a province is required."""
     schema = create_registry().openapi()["components"]["schemas"]["CommunityCreate"]
     assert [branch["required"] for branch in schema["anyOf"]] == [["landsdeel"], ["province"]]
+
+
+@pytest.mark.parametrize("definition", [REGISTRY, MONITOR, EVENTS, NOTIFY], ids=lambda definition: definition.name)
+def test_acceptance_bad_input_json_bodies_take_no_lax_scalars(definition: ServiceDefinition) -> None:
+    """Every JSON body a service validates takes booleans and numbers strictly (new services too)."""
+    lax = {
+        route.path: lax_scalars(route.body_field.field_info.annotation)
+        for router in definition.routers
+        for route in router.routes
+        if isinstance(route, APIRoute) and route.body_field is not None
+    }
+    assert {path: fields for path, fields in lax.items() if fields} == {}
+
+
+def test_lax_scalars_finds_lax_fields_in_nested_models() -> None:
+    """The guard above can fail: it names a lax bool, int or float however deep it sits."""
+
+    class Inner(BaseModel):
+        count: int
+        weight: StrictFloat | None = None
+
+    class Body(BaseModel):
+        flag: bool
+        strict_flag: StrictBool
+        items: list[Inner]
+
+    assert lax_scalars(Body) == ["flag", "items.count"]
