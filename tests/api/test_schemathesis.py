@@ -32,6 +32,7 @@ CHECKS = "not_a_server_error,negative_data_rejection,ignored_auth,content_type_c
 # Bounded and derandomized: the same cases every run, a few minutes for every service on two cores.
 MAX_EXAMPLES = "15"
 SCHEMATHESIS = str(Path(sys.executable).with_name("st"))
+CONFIG = Path(__file__).with_name("schemathesis.toml")
 
 
 @asynccontextmanager
@@ -66,6 +67,8 @@ async def test_acceptance_bad_input_schemathesis_finds_no_failure(
     async with served(FACTORIES[name], service_config(platform, name)) as base_url:
         process = await asyncio.create_subprocess_exec(
             SCHEMATHESIS,
+            "--config-file",
+            str(CONFIG),
             "run",
             f"{base_url}/openapi.json",
             "--checks",
