@@ -204,3 +204,14 @@ def test_lax_scalars_finds_lax_fields_in_nested_models() -> None:
         items: list[Inner]
 
     assert lax_scalars(Body) == ["flag", "items.count"]
+
+
+async def test_acceptance_bad_input_streamed_body_over_the_limit_is_413(registry: httpx.AsyncClient) -> None:
+    """A body sent without Content-Length that outgrows the limit gets 413, not FastAPI's 400."""
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(200):
+            yield b" " * 10_000
+
+    response = await registry.post("/v1/organisations", content=chunks(), headers={"Content-Type": "application/json"})
+    assert_problem(response, 413)

@@ -172,6 +172,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc.__cause__, ProblemError):  # FastAPI wraps errors of a body read (over the limit) in a 400
+            return await _domain(request, exc.__cause__)
         title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")
         slug = title.lower().replace(" ", "-")
         return problem_response(exc.status_code, slug, title, str(exc.detail), request)
