@@ -171,6 +171,14 @@ def test_acceptance_bad_input_openapi_documents_problem_json_errors(factory: Cal
     readiness = document["paths"]["/health/ready"]["get"]["responses"]["503"]
     assert list(readiness["content"]) == ["application/json"]  # it answers its checks, not a problem
     assert "HTTPValidationError" not in document["components"]["schemas"]
+    problem_schemas = [
+        response["content"][PROBLEM_JSON].get("schema")
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        for response in operation["responses"].values()
+        if PROBLEM_JSON in response.get("content", {})
+    ]
+    assert all(schema == {"$ref": "#/components/schemas/Problem"} for schema in problem_schemas)
 
 
 def test_acceptance_bad_input_region_rule_is_in_the_request_schema() -> None:

@@ -198,10 +198,12 @@ def document_problems(document: dict[str, Any]) -> dict[str, Any]:
     for operations in document.get("paths", {}).values():
         for operation in operations.values():
             for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
                 if str(status)[0] in "45":
-                    content = response.get("content", {})
                     own = {media: entry for media, entry in content.items() if _own_schema(media, entry)}
-                    response["content"] = own or {PROBLEM_JSON: {"schema": {"$ref": PROBLEM_SCHEMA_REF}}}
+                    response["content"] = own or {PROBLEM_JSON: {}}
+                if PROBLEM_JSON in response.get("content", {}):  # a 308 of a merged id is a problem too
+                    response["content"][PROBLEM_JSON]["schema"] = {"$ref": PROBLEM_SCHEMA_REF}
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name in FASTAPI_VALIDATION_SCHEMAS:
         schemas.pop(name, None)
