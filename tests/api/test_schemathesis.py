@@ -80,6 +80,8 @@ async def test_acceptance_bad_input_schemathesis_finds_no_failure(
             "--generation-deterministic",
             "--workers",
             "2",
+            "--request-timeout",
+            "30",  # two cores shared with the databases and the broker: slow is not wrong here
             "--no-color",
             "--report",
             "junit",
