@@ -107,13 +107,14 @@ def _checked_receive(scope: Scope, receive: Receive) -> Receive:
 
     async def checked() -> Message:
         message = await receive()
-        if message["type"] != "http.request":
+        # A bulk upload read by its route is neither kept nor scanned here: the route checks its records.
+        if message["type"] != "http.request" or not _json_body_checked(scope):
             return message
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             body = b"".join(chunks)
             chunks.clear()
-            if UNSAFE_ESCAPE.search(body) and _json_body_checked(scope):
+            if UNSAFE_ESCAPE.search(body):
                 _raise_if_unsafe(body)
         return message
 
