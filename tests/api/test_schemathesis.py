@@ -58,6 +58,7 @@ async def served(factory: Callable[[ServiceConfig], FastAPI], config: ServiceCon
         await task
 
 
+@pytest.mark.timeout(900)  # the registry's run takes one to three minutes, depending on what else the cores do
 @pytest.mark.parametrize("name", list(FACTORIES))
 async def test_acceptance_bad_input_schemathesis_finds_no_failure(
     platform: PlatformSettings, api_key: Callable[..., Awaitable[str]], name: str, tmp_path: Path
