@@ -49,6 +49,8 @@ EXPORTED_METRICS = frozenset(
         "lcn_consumer_messages_total",
         "lcn_dlq_messages_total",
         "lcn_inbox_duplicates_total",
+        "lcn_consumer_stalled",
+        "lcn_consumer_retries_total",
     }
 )
 

@@ -76,9 +76,12 @@ class ServiceSettings(BaseSettings):
     consumer_batch_size: int = 500
     # Tansu answers a waiting fetch only when the wait ends, so a short wait keeps delivery fast.
     consumer_fetch_wait_ms: int = 50
+    # A deterministic failure (the handler rejects the record) is retried this often, then dead-lettered.
     consumer_max_retries: int = 4
     consumer_retry_base_seconds: float = 0.2
     consumer_retry_max_seconds: float = 5.0
+    # A transient failure (database or broker away) is retried without limit, at most this far apart.
+    consumer_transient_backoff_max_seconds: float = 10.0
     outbox_retention_days: float = 7.0
     inbox_retention_days: float = 30.0
     metrics_interval_seconds: float = 5.0

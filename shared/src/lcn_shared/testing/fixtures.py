@@ -32,6 +32,7 @@ TEST_SERVICE_SETTINGS: dict[str, Any] = {
     "consumer_max_retries": 2,
     "consumer_retry_base_seconds": 0.05,
     "consumer_retry_max_seconds": 0.2,
+    "consumer_transient_backoff_max_seconds": 1.0,
     "metrics_interval_seconds": 0.5,
 }
 
