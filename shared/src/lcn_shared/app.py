@@ -23,10 +23,11 @@ from lcn_shared import health
 from lcn_shared.auth import Authenticator
 from lcn_shared.contracts.base import EventContract
 from lcn_shared.db import create_engine, create_session_factory
+from lcn_shared.hygiene import InputHygieneMiddleware
 from lcn_shared.messaging.consumer import DLQ_SUFFIX, EventConsumer
 from lcn_shared.messaging.relay import OutboxRelay
 from lcn_shared.messaging.topics import ensure_topics
-from lcn_shared.problems import PayloadTooLarge, install_problem_handlers, problem_response
+from lcn_shared.problems import PayloadTooLarge, document_problems, install_problem_handlers, problem_response
 from lcn_shared.runtime import ServiceRuntime
 from lcn_shared.settings import IDENTITY, ServiceConfig, asyncpg_dsn, load_config
 from lcn_shared.telemetry.logs import configure_logging
@@ -97,6 +98,7 @@ def create_service_app(definition: ServiceDefinition, config: ServiceConfig | No
         upload_paths=tuple(f"/v1{path}" for path in definition.upload_paths),
         max_upload_bytes=config.service.max_upload_bytes,
     )
+    app.add_middleware(InputHygieneMiddleware)
     registry = runtime.metrics.registry
     # Only the request counter and latency histogram: the size summaries cost CPU on every request.
     Instrumentator(registry=registry, excluded_handlers=["/metrics", "/health/.*"]).add(
@@ -109,7 +111,20 @@ def create_service_app(definition: ServiceDefinition, config: ServiceConfig | No
     for router in definition.routers:
         app.include_router(router, prefix="/v1")
     _add_asyncapi_route(app, definition, broker)
+    _document_problems(app)
     return app
+
+
+def _document_problems(app: FastAPI) -> None:
+    """Serve an OpenAPI document whose error responses are problem+json, as they are sent."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_problems(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _add_asyncapi_route(app: FastAPI, definition: ServiceDefinition, broker: KafkaBroker) -> None:

@@ -12,6 +12,8 @@ from sqlalchemy import text
 
 router = APIRouter(tags=["operations"])
 PROBE_TIMEOUT_SECONDS = 2.0
+# Readiness answers its checks as plain JSON, 200 or 503 alike (not problem+json): documented as such.
+READINESS_SCHEMA = {"type": "object", "properties": {"status": {"type": "string"}, "checks": {"type": "object"}}}
 
 
 @router.get("/health/live", summary="The process is up")
@@ -41,7 +43,13 @@ async def _broker_ok(request: Request) -> bool:
         return False
 
 
-@router.get("/health/ready", summary="The database and the broker answer", responses={503: {}})
+@router.get(
+    "/health/ready",
+    summary="The database and the broker answer",
+    responses={
+        503: {"description": "Something is down", "content": {"application/json": {"schema": READINESS_SCHEMA}}}
+    },
+)
 async def ready(request: Request) -> JSONResponse:
     """200 when the database and the broker answer, else 503 with what is down; stalled consumers are shown.
 
