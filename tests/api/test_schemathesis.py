@@ -13,21 +13,12 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from lcn_events.main import create_app as create_events
-from lcn_monitor.main import create_app as create_monitor
-from lcn_notify.main import create_app as create_notify
-from lcn_registry.main import create_app as create_registry
 from lcn_shared.auth.keys import Role
 from lcn_shared.embedded import free_port
+from lcn_shared.plugins import find_service, service_names
 from lcn_shared.settings import PlatformSettings, ServiceConfig
 from lcn_shared.testing.fixtures import service_config, wait_until
 
-FACTORIES: dict[str, Callable[[ServiceConfig], FastAPI]] = {
-    "registry": create_registry,
-    "monitor": create_monitor,
-    "events": create_events,
-    "notify": create_notify,
-}
 CHECKS = "not_a_server_error,negative_data_rejection,ignored_auth,content_type_conformance"
 # Bounded and derandomized: the same cases every run, a few minutes for every service on two cores.
 MAX_EXAMPLES = "15"
@@ -59,13 +50,13 @@ async def served(factory: Callable[[ServiceConfig], FastAPI], config: ServiceCon
 
 
 @pytest.mark.timeout(900)  # the registry's run takes one to three minutes, depending on what else the cores do
-@pytest.mark.parametrize("name", list(FACTORIES))
+@pytest.mark.parametrize("name", service_names())  # every registered service, new ones included
 async def test_acceptance_bad_input_schemathesis_finds_no_failure(
     platform: PlatformSettings, api_key: Callable[..., Awaitable[str]], name: str, tmp_path: Path
 ) -> None:
     """Schemathesis's server-error, negative-data, auth and content-type checks pass on every operation."""
     key = await api_key(Role.COORDINATOR)  # the coordinator may call every operation of every service
-    async with served(FACTORIES[name], service_config(platform, name)) as base_url:
+    async with served(find_service(name).create_app, service_config(platform, name)) as base_url:
         process = await asyncio.create_subprocess_exec(
             SCHEMATHESIS,
             "--config-file",
