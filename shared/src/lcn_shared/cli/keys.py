@@ -23,9 +23,9 @@ console = Console()
 def create(
     role: Annotated[Role, typer.Option(help="admin, coordinator, conference_team, partner or feed.")],
     organisation_id: Annotated[
-        UUID | None, typer.Option(help="The partner's organisation, as the registry knows it (partners only).")
+        UUID | None, typer.Option(help="The partner's organisation, an existing one (partners only).")
     ] = None,
-    name: Annotated[str | None, typer.Option(help="The organisation's name (default: the registry's).")] = None,
+    name: Annotated[str | None, typer.Option(help="The organisation's name (default: its recorded name).")] = None,
     feed_source: Annotated[
         str | None, typer.Option(help="The feed source a feed key delivers for: katapult, regional:utrecht, ...")
     ] = None,
