@@ -13,7 +13,6 @@ import time
 import urllib.request
 import uuid
 from contextlib import suppress
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import IO, Any
 
@@ -24,7 +23,8 @@ from lcn_shared.cli.output import print_table
 from lcn_shared.db import create_engine, create_session_factory, unit_of_work
 from lcn_shared.embedded import EmbeddedKafka, EmbeddedPostgres, free_port, port_open, spawn, wait_or_kill
 from lcn_shared.migrations import migrate
-from lcn_shared.settings import DEFAULT_PORTS, IDENTITY, SERVICES, PlatformSettings
+from lcn_shared.plugins import service_names, service_plugins
+from lcn_shared.settings import IDENTITY, PlatformSettings
 
 console = Console()
 READY_TIMEOUT_SECONDS = 120.0
@@ -191,7 +191,7 @@ class DevStack:
             database_url=self.env["DATABASE_URL"], kafka_bootstrap_servers=self.env["KAFKA_BOOTSTRAP_SERVERS"]
         )
         with console.status("migrating databases…"):
-            for owner in (IDENTITY, *SERVICES):
+            for owner in (IDENTITY, *service_names()):
                 migrate(owner, platform)
         credentials = asyncio.run(ensure_demo_credentials(platform, self.state_dir / "credentials.json"))
         urls = self._start_services()
@@ -225,10 +225,11 @@ class DevStack:
             self.env["KAFKA_BOOTSTRAP_SERVERS"] = self.kafka.bootstrap_servers
 
     def _start_services(self) -> dict[str, str]:
-        """Launch one `lcn serve` process per service; return their base URLs."""
+        """Launch one `lcn serve` process per registered service; return their base URLs."""
         urls: dict[str, str] = {}
-        for name in SERVICES:
-            port = int(os.environ.get(f"LCN_{name.upper()}_PORT", DEFAULT_PORTS[name]))
+        for plugin in service_plugins():
+            name = plugin.name
+            port = int(os.environ.get(f"LCN_{name.upper()}_PORT", plugin.default_port))
             self.services[name] = spawn(
                 [sys.executable, "-m", "lcn_shared.cli", "serve", name, "--port", str(port)],
                 self.logs / f"{name}.log",
@@ -253,11 +254,13 @@ class DevStack:
                 time.sleep(0.2)
 
     def _load_demo_data(self, urls: dict[str, str], credentials: dict[str, Any]) -> None:
-        """Each service's demo loader (entry point group `lcn.demo`), through the services' own APIs."""
-        for loader in entry_points(group="lcn.demo"):
-            with console.status(f"loading {loader.name} demo data…"):
-                summary = asyncio.run(loader.load()(urls, credentials))
-            console.print(f"{loader.name} demo data: {summary}")
+        """Each service's demo loader (its `ServicePlugin.demo`), through the services' own APIs."""
+        for plugin in service_plugins():
+            if (loader := plugin.load_demo()) is None:
+                continue
+            with console.status(f"loading {plugin.name} demo data…"):
+                summary = asyncio.run(loader(urls, credentials))
+            console.print(f"{plugin.name} demo data: {summary}")
 
     def _print_summary(self, urls: dict[str, str], credentials: dict[str, Any]) -> None:
         """Tell the user where everything is."""

@@ -28,12 +28,12 @@ from rich.console import Console
 from rich.table import Table
 
 from lcn_registry.demo.feeds import KATAPULT, TECHNIEKPACT, DemoFeeds, demo_feeds, large_feeds, write_feed
+from lcn_registry.feeds.client import deliver_with_progress, read_feed, registry_client
 from lcn_registry.search.bench import measure_search
 from lcn_shared.auth.keys import Role, issue_key
 from lcn_shared.bench.load import ServiceProcess, start_service, wait_ready
 from lcn_shared.bench.pipeline import Infrastructure, benchmark_infrastructure, drop_databases, run_sync, server_facts
 from lcn_shared.bench.report import CpuMeter, format_number, machine_info, markdown_table, target_row
-from lcn_shared.cli.feeds import FeedFormat, ImportMode, deliver_with_progress, read_feed, registry_client
 from lcn_shared.migrations import migrate
 from lcn_shared.settings import IDENTITY
 
@@ -160,9 +160,9 @@ def _import(
     meter = CpuMeter({**infra.pids, "registry": registry.process.pid})
     meter.start()
     started = time.perf_counter()
-    batches = read_feed(path, FeedFormat.AUTO, options["batch_size"])
+    batches = read_feed(path, "auto", options["batch_size"])
     with registry_client(registry.url, key) as client:
-        run = deliver_with_progress(client, source=source, mode=ImportMode.SNAPSHOT, batches=batches, console=console)
+        run = deliver_with_progress(client, source=source, mode="snapshot", batches=batches, console=console)
     seconds = time.perf_counter() - started
     summary = {
         "job_id": run.job["job_id"],

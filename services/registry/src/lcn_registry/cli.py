@@ -1,4 +1,4 @@
-"""The registry's `lcn` commands (entry point group `lcn.cli`): `lcn bench registry`."""
+"""The registry's `lcn` commands (its `ServicePlugin.cli`): `lcn feeds import` and `lcn bench registry`."""
 
 from __future__ import annotations
 
@@ -40,4 +40,7 @@ def _group(app: typer.Typer, name: str) -> typer.Typer:
 
 def register(app: typer.Typer) -> None:
     """Add the registry's commands to the `lcn` app."""
+    from lcn_registry.feeds.client import app as feeds_app
+
+    app.add_typer(feeds_app, name="feeds", help="Deliver feed files to the registry.")
     _group(app, "bench").command("registry")(bench_registry)

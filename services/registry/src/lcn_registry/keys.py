@@ -1,4 +1,4 @@
-"""The registry's check on new API keys (entry point group `lcn.keys`): it owns organisations and feed sources."""
+"""The registry's check on new API keys (`keys` of its `ServicePlugin`): it owns organisations and feed sources."""
 
 from __future__ import annotations
 

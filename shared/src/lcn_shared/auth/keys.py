@@ -11,9 +11,10 @@ from enum import StrEnum
 from uuid import UUID
 
 from sqlalchemy import Column, DateTime, Text, func
-from sqlmodel import Field, SQLModel, col, select
+from sqlmodel import Field, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from lcn_shared.auth.tables import IdentityTable
 from lcn_shared.db import create_engine, create_session_factory, unit_of_work
 from lcn_shared.settings import IDENTITY, PlatformSettings
 
@@ -30,17 +31,17 @@ class Role(StrEnum):
     FEED = "feed"
 
 
-class ApiKey(SQLModel, table=True):
+class ApiKey(IdentityTable, table=True):
     """A stored key: only its SHA-256 digest is kept, never the key itself."""
 
     __tablename__ = "api_key"
 
-    key_id: str = Field(primary_key=True)
+    key_id: str = Field(sa_column=Column(Text, primary_key=True))
     key_hash: str = Field(sa_column=Column(Text, nullable=False))
     role: Role = Field(sa_column=Column(Text, nullable=False))
     organisation_id: UUID | None = None
-    organisation_name: str | None = None
-    feed_source: str | None = None
+    organisation_name: str | None = Field(default=None, sa_column=Column(Text))
+    feed_source: str | None = Field(default=None, sa_column=Column(Text))
     label: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now())

@@ -1,4 +1,4 @@
-"""Checks on a key before it is issued, by the services that own what it names (entry point group `lcn.keys`).
+"""Checks on a key before it is issued, by the services that own what it names (`ServicePlugin.keys`).
 
 The kit knows no organisations or feed sources; a service that does registers an async function
 `(platform, request) -> request` that raises `KeyRefused` or returns the request, completed if it can
@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from importlib.metadata import entry_points
+from typing import cast
 from uuid import UUID
 
 from lcn_shared.auth.keys import Role
 from lcn_shared.settings import PlatformSettings
-
-VALIDATOR_GROUP = "lcn.keys"
 
 
 class KeyRefused(ValueError):
@@ -36,8 +34,11 @@ KeyValidator = Callable[[PlatformSettings, KeyRequest], Awaitable[KeyRequest]]
 
 
 def validators() -> dict[str, KeyValidator]:
-    """The installed validators by entry point name."""
-    return {point.name: point.load() for point in entry_points(group=VALIDATOR_GROUP)}
+    """The registered services' key checks, by service name."""
+    from lcn_shared.plugins import service_plugins
+
+    checks = {plugin.name: plugin.load_keys() for plugin in service_plugins()}
+    return {name: cast(KeyValidator, check) for name, check in checks.items() if check is not None}
 
 
 async def validate_key_request(platform: PlatformSettings, request: KeyRequest) -> KeyRequest:

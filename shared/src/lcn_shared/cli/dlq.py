@@ -14,7 +14,7 @@ from lcn_shared.settings import PlatformSettings
 
 app = typer.Typer(no_args_is_help=True)
 console = Console()
-TopicOption = Annotated[str | None, typer.Option(help="Only this DLQ topic (e.g. lcn.registry.community.dlq).")]
+TopicOption = Annotated[str | None, typer.Option(help="Only this DLQ topic (e.g. lcn.<service>.<aggregate>.dlq).")]
 
 
 def _load(topic: str | None) -> list[dlq.DeadLetter]:

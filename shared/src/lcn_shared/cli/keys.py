@@ -39,7 +39,7 @@ def create(
     except KeyRefused as refused:
         raise typer.BadParameter(str(refused)) from None
     if (organisation_id or feed_source) and not validators():
-        typer.echo("warning: no service checks organisations and feed sources (no lcn.keys plugin)", err=True)
+        typer.echo("warning: no registered service checks organisations and feed sources", err=True)
     key = issue_key(
         platform,
         role=request.role,

@@ -6,19 +6,11 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
+from lcn_registry.feeds.wire import MEDIA_TYPES as MEDIA_TYPES
+from lcn_registry.feeds.wire import FeedFormat
 from lcn_shared.problems import ProblemError, UnprocessableContent
-
-FeedFormat = Literal["json", "ndjson", "csv"]
-MEDIA_TYPES: dict[str, FeedFormat] = {
-    "application/json": "json",
-    "application/x-ndjson": "ndjson",
-    "application/ndjson": "ndjson",
-    "application/jsonl": "ndjson",
-    "application/jsonlines": "ndjson",
-    "text/csv": "csv",
-}
 
 
 class UnsupportedMediaType(ProblemError):
