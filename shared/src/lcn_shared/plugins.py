@@ -70,7 +70,6 @@ class ServicePlugin:
         """The function that adds the service's `lcn` commands, if it has any."""
         return cast("Callable[[typer.Typer], None]", resolve_name(self.cli)) if self.cli else None
 
-
     def load_keys(self) -> Callable[..., Coroutine[Any, Any, Any]] | None:
         """The service's check on new API keys, if it owns something a key can name."""
         return cast("Callable[..., Coroutine[Any, Any, Any]]", resolve_name(self.keys)) if self.keys else None
