@@ -48,6 +48,8 @@ class ServicePlugin:
     metadata: str  # the `MetaData` of every table its migrations create (kit tables included)
     demo: str | None = None  # `async load(urls, credentials) -> summary`, run by `lcn dev` once all are ready
     cli: str | None = None  # `register(app: typer.Typer)`, adding the service's `lcn` commands
+    # `async validate(platform, KeyRequest) -> KeyRequest`: checks what a new API key names (lcn_shared.auth.validation)
+    keys: str | None = None
 
     def create_app(self, config: ServiceConfig | None = None) -> FastAPI:
         """Build the service's ASGI app."""
@@ -67,6 +69,10 @@ class ServicePlugin:
     def load_cli(self) -> Callable[[typer.Typer], None] | None:
         """The function that adds the service's `lcn` commands, if it has any."""
         return cast("Callable[[typer.Typer], None]", resolve_name(self.cli)) if self.cli else None
+
+    def load_keys(self) -> Callable[..., Coroutine[Any, Any, Any]] | None:
+        """The service's check on new API keys, if it owns something a key can name."""
+        return cast("Callable[..., Coroutine[Any, Any, Any]]", resolve_name(self.keys)) if self.keys else None
 
 
 def _load(entry_point: EntryPoint) -> ServicePlugin:

@@ -8,9 +8,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from opentelemetry import trace
+from opentelemetry.trace import Status, StatusCode
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from lcn_shared.telemetry.logs import current_trace_id
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://lcn.example.org/problems/"
@@ -30,6 +35,7 @@ class Problem(BaseModel):
     status: int
     detail: str | None = None
     instance: str | None = Field(None, description="The request path.")
+    trace_id: str | None = Field(None, description="The request's trace id: quote it when reporting a problem.")
 
 
 class ProblemError(Exception):
@@ -129,6 +135,9 @@ def problem_response(
     if request is not None:
         body["instance"] = request.url.path
     body.update(extensions)
+    trace_id = current_trace_id()
+    if trace_id:  # what a user quotes, and an operator finds the logs and spans by
+        body.setdefault("trace_id", trace_id)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
@@ -183,11 +192,6 @@ def install_problem_handlers(app: FastAPI) -> None:
         log.info("integrity error turned into 409", exc_info=exc)
         return problem_response(409, "conflict", "Conflict", "The change conflicts with existing data.", request)
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", exc_info=exc)
-        return problem_response(500, "internal-error", "Internal server error", None, request)
-
 
 def document_problems(document: dict[str, Any]) -> dict[str, Any]:
     """Make every documented 4xx and 5xx response of an OpenAPI document say what is sent: problem+json.
@@ -216,3 +220,38 @@ def _own_schema(media_type: str, entry: dict[str, Any]) -> bool:
     schema = entry.get("schema") or {}
     default = not schema or schema.get("$ref", "").rsplit("/", 1)[-1] in FASTAPI_VALIDATION_SCHEMAS
     return media_type != PROBLEM_JSON and not default
+
+
+class UnhandledErrorMiddleware:
+    """Any unhandled exception: one log record with its traceback and trace ids, and a 500 problem+json.
+
+    Not `exception_handler(Exception)`: Starlette re-raises after such a handler answers, so the
+    server logs the same traceback a second time.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; on an exception, log it once and answer 500 if nothing was sent yet."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        answered = False
+
+        async def send_noting_start(message: Message) -> None:
+            nonlocal answered
+            answered = answered or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_noting_start)
+        except Exception as exc:
+            span = trace.get_current_span()
+            span.record_exception(exc)
+            span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
+            log.error("unhandled error in %s %s", scope["method"], scope["path"], exc_info=exc)
+            if not answered:
+                detail = "An unexpected error occurred. Quote the trace id when you report it."
+                response = problem_response(500, "internal-error", "Internal server error", detail, Request(scope))
+                await response(scope, receive, send)

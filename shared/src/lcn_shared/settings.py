@@ -61,7 +61,7 @@ class ServiceSettings(BaseSettings):
     db_pool_size: int = 20
     max_body_bytes: int = 1_048_576
     max_upload_bytes: int = 64 * 1_048_576  # bulk feed deliveries, on the paths a service marks as uploads
-    auth_cache_seconds: float = 30.0
+    auth_cache_seconds: float = 2.0  # how long a revoked key may still pass: see ADR 0016
     relay_enabled: bool = True
     relay_batch_size: int = 1000
     relay_poll_seconds: float = 1.0

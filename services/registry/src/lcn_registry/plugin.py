@@ -12,4 +12,5 @@ SERVICE = ServicePlugin(
     metadata="lcn_registry.models:metadata",
     demo="lcn_registry.demo.load:load",
     cli="lcn_registry.cli:register",
+    keys="lcn_registry.keys:validate_key",
 )
