@@ -21,11 +21,11 @@ COPY services/monitor/pyproject.toml services/monitor/pyproject.toml
 COPY services/events/pyproject.toml services/events/pyproject.toml
 COPY services/notify/pyproject.toml services/notify/pyproject.toml
 COPY benchmarks/pyproject.toml benchmarks/pyproject.toml
-RUN uv sync --frozen --no-dev --no-install-workspace
+RUN uv sync --frozen --no-dev --all-packages --no-install-workspace
 
 # Workspace members are editable installs, so the repo layout (incl. services/*/migrations) must stay as is.
 COPY . .
-RUN uv sync --frozen --no-dev
+RUN uv sync --frozen --no-dev --all-packages
 
 ENV PATH="/app/.venv/bin:${PATH}"
 USER 10001:10001

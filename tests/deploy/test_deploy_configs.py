@@ -14,6 +14,8 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 import yaml
 
+from lcn_shared.plugins import service_plugins
+
 from .promql import (
     GRAFANA_DASHBOARDS,
     GRAFANA_DATASOURCES,
@@ -31,7 +33,8 @@ COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 COMPOSE_SCHEMA = Path(__file__).parent / "schemas" / "compose-spec.json"
 COLLECTOR_CONFIG = DEPLOY / "otel-collector" / "config.yaml"
 K8S = DEPLOY / "k8s"
-SERVICE_PORTS = {"registry": 8001, "monitor": 8002, "events": 8003, "notify": 8004}
+# Every registered service (entry point group `lcn.services`) with its default port.
+SERVICE_PORTS = {plugin.name: plugin.default_port for plugin in service_plugins()}
 
 _HISTOGRAMS = ["http_request_duration_seconds", "http_request_duration_highr_seconds"]
 _SUMMARIES = ["http_request_size_bytes", "http_response_size_bytes"]
@@ -49,6 +52,8 @@ EXPORTED_METRICS = frozenset(
         "lcn_consumer_messages_total",
         "lcn_dlq_messages_total",
         "lcn_inbox_duplicates_total",
+        "lcn_consumer_stalled",
+        "lcn_consumer_retries_total",
     }
 )
 
@@ -374,4 +379,48 @@ def test_k8s_runs_each_service_with_probes_and_standby_replica(service: str, por
     assert env == {
         "OTEL_SERVICE_NAME": f"lcn-{service}",
         f"LCN_{service.upper()}_PORT": str(port),
+    }
+
+
+# --- Every registered service is deployed -------------------------------------------------------
+
+
+def deployed_services() -> dict[str, set[str]]:
+    """The services each deploy file runs or scrapes."""
+    compose_services = {
+        spec["command"][1] for spec in compose()["services"].values() if spec.get("command", [""])[0] == "serve"
+    }
+    k8s_services = {
+        container["args"][1]
+        for doc in _k8s_documents()
+        if doc["kind"] == "Deployment"
+        for container in doc["spec"]["template"]["spec"]["containers"]
+        if container.get("args", [""])[0] == "serve"
+    }
+    scraped = {
+        target.split(":")[0]
+        for job in load_yaml(PROMETHEUS_CONFIG)["scrape_configs"]
+        for group in job["static_configs"]
+        for target in group["targets"]
+    }
+    return {"docker-compose.yml": compose_services, "deploy/k8s": k8s_services, "prometheus.yml": scraped}
+
+
+def missing_services(registered: set[str]) -> dict[str, set[str]]:
+    """Per deploy file, the registered services it leaves out."""
+    return {where: missing for where, listed in deployed_services().items() if (missing := registered - listed)}
+
+
+def test_acceptance_deploy_files_list_every_registered_service() -> None:
+    """Compose, Kubernetes and Prometheus each run or scrape every service the kit discovers."""
+    assert SERVICE_PORTS, "no service is registered"
+    assert missing_services(set(SERVICE_PORTS)) == {}
+
+
+def test_deploy_check_can_fail() -> None:
+    """A newly registered service that no deploy file lists is reported for each of them."""
+    assert missing_services({*SERVICE_PORTS, "courses"}) == {
+        "docker-compose.yml": {"courses"},
+        "deploy/k8s": {"courses"},
+        "prometheus.yml": {"courses"},
     }

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from lcn_shared.embedded import free_port
-from lcn_shared.settings import SERVICES
+from lcn_shared.plugins import service_names
 from tests.e2e.otlp_receiver import OtlpReceiver
 
 SPAN_KIND_SERVER, SPAN_KIND_CONSUMER = 2, 5
@@ -80,7 +80,7 @@ def run_dev_stack(tmp_path: Path, otlp_endpoint: str) -> str:
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS")}
     env |= {"OTEL_EXPORTER_OTLP_ENDPOINT": otlp_endpoint, "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf"}
     env |= {"LCN_STATE_DIR": str(tmp_path), "LCN_KAFKA_PORT": str(free_port()), "LCN_POSTGRES_PORT": str(free_port())}
-    env |= {f"LCN_{name.upper()}_PORT": str(free_port()) for name in SERVICES}
+    env |= {f"LCN_{name.upper()}_PORT": str(free_port()) for name in service_names()}
     started = time.monotonic()
     dev = subprocess.Popen(
         [sys.executable, "-m", "lcn_shared.cli", "dev"],

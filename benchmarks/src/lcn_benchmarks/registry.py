@@ -34,8 +34,8 @@ from lcn_benchmarks.pipeline import Infrastructure, benchmark_infrastructure, dr
 from lcn_benchmarks.report import CpuMeter, format_number, machine_info, markdown_table, target_row
 from lcn_benchmarks.search import measure_search
 from lcn_registry.demo.feeds import KATAPULT, TECHNIEKPACT, DemoFeeds, demo_feeds, large_feeds, write_feed
+from lcn_registry.feeds.client import deliver_with_progress, read_feed, registry_client
 from lcn_shared.auth.keys import Role, issue_key
-from lcn_shared.cli.feeds import FeedFormat, ImportMode, deliver_with_progress, read_feed, registry_client
 from lcn_shared.migrations import migrate
 from lcn_shared.settings import IDENTITY
 
@@ -201,9 +201,9 @@ def _import(
     meter = CpuMeter({**infra.pids, "registry": registry.process.pid})
     meter.start()
     started = time.perf_counter()
-    batches = read_feed(path, FeedFormat.AUTO, options["batch_size"])
+    batches = read_feed(path, "auto", options["batch_size"])
     with registry_client(registry.url, key) as client:
-        run = deliver_with_progress(client, source=source, mode=ImportMode.SNAPSHOT, batches=batches, console=console)
+        run = deliver_with_progress(client, source=source, mode="snapshot", batches=batches, console=console)
     seconds = time.perf_counter() - started
     summary = {
         "job_id": run.job["job_id"],

@@ -20,7 +20,7 @@ from lcn_benchmarks.load import ServiceProcess, community_bodies, percentiles
 from lcn_benchmarks.pipeline import run_sync
 from lcn_benchmarks.report import CpuMeter, format_number, markdown_table, target_row
 from lcn_registry.demo.feeds import write_feed
-from lcn_shared.cli.feeds import FeedFormat, ImportMode, deliver_with_progress, read_feed, registry_client
+from lcn_registry.feeds.client import deliver_with_progress, read_feed, registry_client
 
 GROWTH_SOURCE = "regio-pps"
 SMALL_REGISTRY = 300
@@ -58,8 +58,8 @@ def grow(
         run = deliver_with_progress(
             client,
             source=GROWTH_SOURCE,
-            mode=ImportMode.UPSERT,
-            batches=read_feed(path, FeedFormat.AUTO, batch_size),
+            mode="upsert",
+            batches=read_feed(path, "auto", batch_size),
             console=console,
         )
     return {"records": run.records, "state": run.job["state"], "seconds": round(time.perf_counter() - started, 2)}

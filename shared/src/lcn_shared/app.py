@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import importlib.util
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from faststream.kafka import KafkaBroker
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.specification import AsyncAPI
@@ -21,15 +26,23 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lcn_shared import health
 from lcn_shared.auth import Authenticator
+from lcn_shared.auth.router import router as auth_router
 from lcn_shared.contracts.base import EventContract
 from lcn_shared.db import create_engine, create_session_factory
+from lcn_shared.hygiene import InputHygieneMiddleware
 from lcn_shared.messaging.consumer import DLQ_SUFFIX, EventConsumer
 from lcn_shared.messaging.relay import OutboxRelay
 from lcn_shared.messaging.topics import ensure_topics
-from lcn_shared.problems import PayloadTooLarge, install_problem_handlers, problem_response
+from lcn_shared.problems import (
+    PayloadTooLarge,
+    UnhandledErrorMiddleware,
+    document_problems,
+    install_problem_handlers,
+    problem_response,
+)
 from lcn_shared.runtime import ServiceRuntime
 from lcn_shared.settings import IDENTITY, ServiceConfig, asyncpg_dsn, load_config
-from lcn_shared.telemetry.logs import configure_logging
+from lcn_shared.telemetry.logs import AccessLogMiddleware, configure_logging
 from lcn_shared.telemetry.metrics import KitMetrics
 from lcn_shared.telemetry.tracing import create_tracer_provider, instrument_engine
 
@@ -88,6 +101,8 @@ def create_service_app(definition: ServiceDefinition, config: ServiceConfig | No
         description=definition.description,
         version=definition.version,
         lifespan=_lifespan(definition, runtime),
+        docs_url=None,  # served by _add_docs_routes, without a CDN
+        redoc_url=None,
     )
     app.state.runtime = runtime
     install_problem_handlers(app)
@@ -97,19 +112,64 @@ def create_service_app(definition: ServiceDefinition, config: ServiceConfig | No
         upload_paths=tuple(f"/v1{path}" for path in definition.upload_paths),
         max_upload_bytes=config.service.max_upload_bytes,
     )
+    app.add_middleware(InputHygieneMiddleware)
     registry = runtime.metrics.registry
     # Only the request counter and latency histogram: the size summaries cost CPU on every request.
     Instrumentator(registry=registry, excluded_handlers=["/metrics", "/health/.*"]).add(
         metrics.requests(registry=registry), metrics.latency(registry=registry, should_include_status=False)
     ).instrument(app)
+    # Outermost (added last): any error that escapes becomes one log record and a 500 problem+json,
+    # and every request one access log line.
+    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(AccessLogMiddleware)
     FastAPIInstrumentor.instrument_app(
         app, tracer_provider=tracer_provider, excluded_urls=OPERATIONAL_PATHS, exclude_spans=["receive", "send"]
     )
     app.include_router(health.router)
+    app.include_router(auth_router, prefix="/v1")
     for router in definition.routers:
         app.include_router(router, prefix="/v1")
     _add_asyncapi_route(app, definition, broker)
+    _add_docs_routes(app)
+    _document_problems(app)
     return app
+
+
+def _document_problems(app: FastAPI) -> None:
+    """Serve an OpenAPI document whose error responses are problem+json, as they are sent."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_problems(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def swagger_ui_assets() -> Path:
+    """Swagger UI's files as the `swagger-ui-py` wheel ships them (only the files: its package is not imported)."""
+    spec = importlib.util.find_spec("swagger_ui")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the swagger-ui-py package is missing")
+    return Path(spec.submodule_search_locations[0]) / "static"
+
+
+def _add_docs_routes(app: FastAPI) -> None:
+    """Swagger UI at /docs with its assets served by the service itself, so it works offline."""
+    app.mount("/docs/assets", StaticFiles(directory=swagger_ui_assets()), name="swagger-ui-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs(request: Request) -> HTMLResponse:
+        root = str(request.scope.get("root_path", "")).rstrip("/")
+        return get_swagger_ui_html(
+            openapi_url=f"{root}{app.openapi_url}",
+            title=f"{app.title}: API documentation",
+            swagger_js_url=f"{root}/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}/docs/assets/swagger-ui.css",
+            swagger_favicon_url=f"{root}/docs/assets/favicon-32x32.png",
+            swagger_ui_parameters={"validatorUrl": None},  # the default badge asks a public validator
+        )
 
 
 def _add_asyncapi_route(app: FastAPI, definition: ServiceDefinition, broker: KafkaBroker) -> None:

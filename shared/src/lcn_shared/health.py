@@ -1,4 +1,4 @@
-"""Liveness, readiness (database and broker answer), and the Prometheus endpoint."""
+"""Liveness, readiness (database and broker answer; stalled consumers shown), and the Prometheus endpoint."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from sqlalchemy import text
 
 router = APIRouter(tags=["operations"])
 PROBE_TIMEOUT_SECONDS = 2.0
+# Readiness answers its checks as plain JSON, 200 or 503 alike (not problem+json): documented as such.
+READINESS_SCHEMA = {"type": "object", "properties": {"status": {"type": "string"}, "checks": {"type": "object"}}}
 
 
 @router.get("/health/live", summary="The process is up")
@@ -41,13 +43,32 @@ async def _broker_ok(request: Request) -> bool:
         return False
 
 
-@router.get("/health/ready", summary="The database and the broker answer", responses={503: {}})
+@router.get(
+    "/health/ready",
+    summary="The database and the broker answer",
+    responses={
+        503: {"description": "Something is down", "content": {"application/json": {"schema": READINESS_SCHEMA}}}
+    },
+)
 async def ready(request: Request) -> JSONResponse:
-    """200 when the database and the broker answer, else 503 with what is down."""
+    """200 when the database and the broker answer, else 503 with what is down; stalled consumers are shown.
+
+    A stalled partition does not make the service unready (ADR 0012): its API still answers, and every
+    replica shares the stall, so taking them out of rotation would turn a lagging read model into an outage.
+    """
     database, broker = await asyncio.gather(_database_ok(request), _broker_ok(request))
-    checks: dict[str, Any] = {"database": "ok" if database else "down", "broker": "ok" if broker else "down"}
+    stalled = [entry for stalls in request.app.state.runtime.consumer_stalls for entry in stalls.describe()]
+    checks: dict[str, Any] = {
+        "database": "ok" if database else "down",
+        "broker": "ok" if broker else "down",
+        "consumers": "stalled" if stalled else "ok",
+    }
     ok = database and broker
-    return JSONResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status_code=200 if ok else 503)
+    status = ("degraded" if stalled else "ok") if ok else "unavailable"
+    body: dict[str, Any] = {"status": status, "checks": checks}
+    if stalled:
+        body["stalled"] = stalled
+    return JSONResponse(body, status_code=200 if ok else 503)
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)

@@ -17,22 +17,23 @@ from typing import Any
 from fastapi.responses import JSONResponse
 from sqlalchemy import Column, DateTime, Integer, Text, func
 from sqlalchemy.dialects.postgresql import JSONB, insert
-from sqlmodel import Field, SQLModel, col, select
+from sqlmodel import Field, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_shared.problems import ProblemError
+from lcn_shared.tables import KitTable
 
 MAX_KEY_LENGTH = 255
 REPLAYED_HEADERS = {"location", "etag", "content-location"}
 
 
-class IdempotentRequest(SQLModel, table=True):
+class IdempotentRequest(KitTable, table=True):
     """A POST answered under an idempotency key, per caller."""
 
     __tablename__ = "idempotent_request"
 
-    principal: str = Field(primary_key=True)
-    idempotency_key: str = Field(primary_key=True)
+    principal: str = Field(sa_column=Column(Text, primary_key=True))
+    idempotency_key: str = Field(sa_column=Column(Text, primary_key=True))
     fingerprint: str = Field(sa_column=Column(Text, nullable=False))
     status_code: int = Field(default=0, sa_column=Column(Integer, nullable=False))
     body: Any = Field(default=None, sa_column=Column(JSONB))

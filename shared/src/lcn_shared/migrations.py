@@ -1,38 +1,48 @@
 """Alembic for every database: create it when missing, then upgrade to head.
 
-Each service keeps its own Alembic tree in `services/<service>/migrations/`; the identity store's
-tree lives in the kit. Every env.py calls `run_env`, and every service's first revision calls
-`create_messaging_tables` so the outbox and inbox are the same everywhere.
+Each service keeps its own Alembic tree in its folder (named by its `ServicePlugin`); the identity
+store's tree lives in the kit. Every env.py calls `run_env` with its own metadata, and every
+service's first revision calls `create_messaging_tables`, which builds the outbox and inbox from
+their one definition in `lcn_shared.messaging.tables`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import sqlalchemy as sa
 from alembic import command, context, op
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
-from sqlalchemy.dialects import postgresql
+from alembic.migration import MigrationContext
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
-from sqlmodel import SQLModel
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from lcn_shared.messaging.tables import OUTBOX_CHANNEL
+from lcn_shared.plugins import find_service
 from lcn_shared.settings import IDENTITY, PlatformSettings, asyncpg_dsn
+from lcn_shared.tables import idempotency_tables, messaging_tables
 
 
 def script_location(owner: str) -> Path:
-    """The Alembic tree of a service (`services/<service>/migrations`) or of the identity store."""
+    """The Alembic tree of a registered service (its `migrations` folder) or of the identity store."""
     if owner == IDENTITY:
         return Path(__file__).parent / "auth" / "migrations"
-    spec = importlib.util.find_spec(f"lcn_{owner}")
-    if spec is None or not spec.submodule_search_locations:
-        raise LookupError(f"no installed service package lcn_{owner}")
-    return Path(next(iter(spec.submodule_search_locations))).parents[1] / "migrations"
+    return find_service(owner).migrations
+
+
+def target_metadata(owner: str) -> sa.MetaData:
+    """Every table `owner`'s migrations create, as its models define them (the kit's tables included)."""
+    if owner == IDENTITY:
+        from lcn_shared.auth.keys import ApiKey  # the identity store's tables; imported only when asked for
+
+        return ApiKey.metadata
+    return find_service(owner).load_metadata()
 
 
 def alembic_config(owner: str, url: URL) -> Config:
@@ -63,14 +73,30 @@ def migrate(owner: str, platform: PlatformSettings) -> None:
     command.upgrade(alembic_config(owner, platform.database_url_for(owner)), "head")
 
 
-def run_env(target_metadata: sa.MetaData | None = None) -> None:
-    """The body of every env.py: run the migrations online over asyncpg."""
+async def schema_drift(owner: str, platform: PlatformSettings) -> list[Any]:
+    """What autogenerate would change in `owner`'s migrated database to match its models ([] when they agree)."""
+
+    def compare(connection: sa.Connection) -> list[Any]:
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": True})
+        return list(compare_metadata(context, target_metadata(owner)))
+
+    engine = create_async_engine(platform.database_url_for(owner), poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(compare)
+    finally:
+        await engine.dispose()
+
+
+def run_env(target_metadata: sa.MetaData) -> None:
+    """The body of every env.py: run the migrations online over asyncpg, against this database's tables only."""
     url = context.config.attributes["database_url"]
 
     def run(connection: sa.Connection) -> None:
-        # The kit's outbox and inbox live in SQLModel's shared metadata, beside the service's own.
-        metadata = [target_metadata, SQLModel.metadata] if target_metadata is not None else None
-        context.configure(connection=connection, target_metadata=metadata, compare_type=True)
+        # Only the owner's metadata (kit tables copied in): autogenerate never sees another database's tables.
+        # Passed as a list so Alembic's ops do not apply its naming convention to the names the existing
+        # revisions spell out in full (a `ck_` name would be prefixed twice).
+        context.configure(connection=connection, target_metadata=[target_metadata], compare_type=True)
         with context.begin_transaction():
             context.run_migrations()
 
@@ -83,38 +109,17 @@ def run_env(target_metadata: sa.MetaData | None = None) -> None:
     asyncio.run(main())
 
 
+def _create(table: sa.Table) -> None:
+    """CREATE TABLE and its indexes, from the table's one definition."""
+    op.execute(CreateTable(table))
+    for index in sorted(table.indexes, key=lambda index: str(index.name)):
+        op.execute(CreateIndex(index))
+
+
 def create_messaging_tables() -> None:
     """Create the outbox (with its NOTIFY trigger) and the inbox; for a service's first revision."""
-    op.create_table(
-        "outbox_message",
-        sa.Column("event_id", sa.Uuid(), primary_key=True),
-        sa.Column("seq", sa.BigInteger(), sa.Identity(always=True), nullable=False),
-        sa.Column("topic", sa.Text(), nullable=False),
-        sa.Column("message_key", sa.Text(), nullable=False),
-        sa.Column("event_type", sa.Text(), nullable=False),
-        sa.Column("source", sa.Text(), nullable=False),
-        sa.Column("subject", sa.Text(), nullable=False),
-        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("payload", postgresql.JSONB(), nullable=False),
-        sa.Column("trace_context", postgresql.JSONB(), nullable=False),
-        sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),
-        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-        sa.Column("last_error", sa.Text()),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-        sa.Column("sent_at", sa.DateTime(timezone=True)),
-        sa.PrimaryKeyConstraint("event_id", name="pk_outbox_message"),
-        sa.UniqueConstraint("seq", name="uq_outbox_message_seq"),
-    )
-    op.create_index("ix_outbox_message_pending", "outbox_message", ["seq"], postgresql_where=sa.text("sent_at IS NULL"))
-    op.create_index(
-        "ix_outbox_message_pending_key",
-        "outbox_message",
-        ["topic", "message_key", "seq"],
-        postgresql_where=sa.text("sent_at IS NULL"),
-    )
-    op.create_index(
-        "ix_outbox_message_sent_at", "outbox_message", ["sent_at"], postgresql_where=sa.text("sent_at IS NOT NULL")
-    )
+    outbox, inbox = messaging_tables()
+    _create(outbox)
     # One NOTIFY per inserting statement, delivered at commit: the relay wakes only for committed rows.
     op.execute(f"""
         CREATE FUNCTION lcn_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -124,15 +129,13 @@ def create_messaging_tables() -> None:
         CREATE TRIGGER outbox_message_notify AFTER INSERT ON outbox_message
         FOR EACH STATEMENT EXECUTE FUNCTION lcn_outbox_notify()
     """)
-    op.create_table(
-        "inbox_message",
-        sa.Column("consumer", sa.Text(), nullable=False),
-        sa.Column("event_id", sa.Text(), nullable=False),
-        sa.Column("event_type", sa.Text(), nullable=False),
-        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-        sa.PrimaryKeyConstraint("consumer", "event_id", name="pk_inbox_message"),
-    )
-    op.create_index("ix_inbox_message_received_at", "inbox_message", ["received_at"])
+    _create(inbox)
+
+
+def create_idempotency_table() -> None:
+    """Create the table of answers given under `Idempotency-Key` (for services that accept it)."""
+    for table in idempotency_tables():
+        _create(table)
 
 
 def drop_messaging_tables() -> None:

@@ -16,6 +16,7 @@ from lcn_shared.telemetry.metrics import KitMetrics
 
 if TYPE_CHECKING:
     from lcn_shared.messaging.relay import OutboxRelay
+    from lcn_shared.messaging.stalls import PartitionStalls
 
 
 @dataclass
@@ -30,6 +31,7 @@ class ServiceRuntime:
     session_factory: SessionFactory | None = field(default=None)
     relay: OutboxRelay | None = None
     broker_connected: bool = False
+    consumer_stalls: list[PartitionStalls] = field(default_factory=list)
     tracer: Tracer = field(init=False)
 
     def __post_init__(self) -> None:

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 
-ServiceName = Literal["registry", "monitor", "events", "notify"]
-SERVICES: tuple[ServiceName, ...] = ("registry", "monitor", "events", "notify")
-DEFAULT_PORTS: dict[ServiceName, int] = {"registry": 8001, "monitor": 8002, "events": 8003, "notify": 8004}
+# The kit's own database (API keys); services are registered by entry point (`lcn_shared.plugins`).
 IDENTITY = "identity"
 
 
@@ -45,7 +42,7 @@ class PlatformSettings(BaseSettings):
         return make_url(self.database_url).set(drivername="postgresql+asyncpg")
 
     def topic(self, name: str) -> str:
-        """The physical Kafka topic for a logical topic name such as `lcn.registry.community`."""
+        """The physical Kafka topic for a logical topic name such as `lcn.<service>.<aggregate>`."""
         return f"{self.topic_prefix}{name}"
 
     def consumer_group(self, service: str) -> str:
@@ -64,7 +61,7 @@ class ServiceSettings(BaseSettings):
     db_pool_size: int = 20
     max_body_bytes: int = 1_048_576
     max_upload_bytes: int = 64 * 1_048_576  # bulk feed deliveries, on the paths a service marks as uploads
-    auth_cache_seconds: float = 30.0
+    auth_cache_seconds: float = 2.0  # how long a revoked key may still pass: see ADR 0016
     relay_enabled: bool = True
     relay_batch_size: int = 1000
     relay_poll_seconds: float = 1.0
@@ -76,9 +73,12 @@ class ServiceSettings(BaseSettings):
     consumer_batch_size: int = 500
     # Tansu answers a waiting fetch only when the wait ends, so a short wait keeps delivery fast.
     consumer_fetch_wait_ms: int = 50
+    # A deterministic failure (the handler rejects the record) is retried this often, then dead-lettered.
     consumer_max_retries: int = 4
     consumer_retry_base_seconds: float = 0.2
     consumer_retry_max_seconds: float = 5.0
+    # A transient failure (database or broker away) is retried without limit, at most this far apart.
+    consumer_transient_backoff_max_seconds: float = 10.0
     outbox_retention_days: float = 7.0
     inbox_retention_days: float = 30.0
     metrics_interval_seconds: float = 5.0
@@ -102,8 +102,12 @@ class ServiceConfig:
 
 def load_config(name: str, **service_overrides: object) -> ServiceConfig:
     """Read the platform and `LCN_<NAME>_*` settings from the environment."""
-    defaults: dict[str, object] = {"port": DEFAULT_PORTS.get(name, 0)}  # type: ignore[call-overload]
-    service = ServiceSettings(_env_prefix=f"LCN_{name.upper()}_", **{**defaults, **service_overrides})  # type: ignore[arg-type]
+    from lcn_shared.plugins import default_port  # imported here: the plugins module reads this one
+
+    service = ServiceSettings(_env_prefix=f"LCN_{name.upper()}_", **service_overrides)  # type: ignore[arg-type]
+    # The registered port is only a default: `LCN_<NAME>_PORT` (or an override) wins.
+    if "port" not in service.model_fields_set:
+        service = service.model_copy(update={"port": default_port(name)})
     return ServiceConfig(name=name, platform=PlatformSettings(), service=service)
 
 

@@ -1,4 +1,4 @@
-"""The relay's loop stops when cancelled, even when a NOTIFY wakes it in the same instant."""
+"""The relay's loop stops when cancelled, even when a NOTIFY wakes it; a batch goes out in waves per key."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from opentelemetry.sdk.trace import TracerProvider
 
-from lcn_shared.messaging.relay import OutboxRelay
+from lcn_shared.messaging.relay import OutboxRelay, _waves
 from lcn_shared.settings import PlatformSettings, ServiceSettings
 from lcn_shared.telemetry.metrics import KitMetrics
 
@@ -43,3 +43,17 @@ async def test_cancellation_is_not_lost_when_a_wake_up_arrives_at_the_same_time(
         done, _ = await asyncio.wait({loop_task}, timeout=2)
         assert loop_task in done, "the relay ignored its cancellation"
         assert loop_task.cancelled()
+
+
+def test_waves_hold_the_ith_row_of_each_key() -> None:
+    """Rows in commit order split into waves; a key's rows land in successive waves, in order."""
+    rows = [
+        {"topic": "t", "message_key": key, "seq": seq}
+        for seq, key in enumerate(["a", "b", "a", "c", "a", "b"], start=1)
+    ]
+    waves = _waves(rows)  # type: ignore[arg-type]
+    assert [[(row["message_key"], row["seq"]) for row in wave] for wave in waves] == [
+        [("a", 1), ("b", 2), ("c", 4)],
+        [("a", 3), ("b", 6)],
+        [("a", 5)],
+    ]

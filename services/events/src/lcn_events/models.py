@@ -1,5 +1,7 @@
-"""Every table of the events service, for Alembic."""
+"""Every table of the events service, for Alembic (so far only the kit's, which come in through `tables.py`)."""
 
-from lcn_shared.messaging.tables import InboxMessage, OutboxMessage
+from lcn_events.tables import EventsTable
 
-__all__ = ["InboxMessage", "OutboxMessage"]
+metadata = EventsTable.metadata
+
+__all__ = ["metadata"]

@@ -1,6 +1,8 @@
-"""Every table of the monitor, for Alembic."""
+"""Every table of the monitor, for Alembic (the kit's tables come in through `tables.py`)."""
 
 from lcn_monitor.communities.models import CommunityView
-from lcn_shared.messaging.tables import InboxMessage, OutboxMessage
+from lcn_monitor.tables import MonitorTable
 
-__all__ = ["CommunityView", "InboxMessage", "OutboxMessage"]
+metadata = MonitorTable.metadata
+
+__all__ = ["CommunityView", "metadata"]

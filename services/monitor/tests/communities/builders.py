@@ -12,6 +12,7 @@ from uuid import UUID
 from lcn_shared.contracts import (
     CommunityMerged,
     CommunityRegistered,
+    CommunityState,
     CommunityStatusChanged,
     CommunityUpdated,
     MembershipChanged,
@@ -110,3 +111,30 @@ def create_merged(survivor_id: UUID, merged_id: UUID, version: int) -> Community
     return CommunityMerged(
         community_id=survivor_id, merged_community_id=merged_id, version=version, merged_at=NOW, reason="review"
     )
+
+
+def create_state(version: int, **changes: Any) -> CommunityState:
+    """A community's whole state at `version`, as every registry event carries it."""
+    fields: dict[str, Any] = {
+        "version": version,
+        "name": "Energy College",
+        "kinds": ["civ", "fieldlab"],
+        "landsdeel": "noord",
+        "province": "drenthe",
+        "municipality": "Emmen",
+        "topsectors": ["energie"],
+        "primary_topsector": "energie",
+        "key_technologies": ["robotics"],
+        "education_levels": ["mbo"],
+        "status": "active",
+        "phase": "young",
+        "members": [],
+        "registered_at": NOW,
+        "updated_at": NOW,
+    }
+    return CommunityState.model_validate({**fields, **changes})
+
+
+def with_state(event: EventContract, state: CommunityState) -> EventContract:
+    """The event carrying `state`."""
+    return event.model_copy(update={"state": state})

@@ -1,5 +1,7 @@
-"""Every table of the notify service, for Alembic."""
+"""Every table of the notify service, for Alembic (so far only the kit's, which come in through `tables.py`)."""
 
-from lcn_shared.messaging.tables import InboxMessage, OutboxMessage
+from lcn_notify.tables import NotifyTable
 
-__all__ = ["InboxMessage", "OutboxMessage"]
+metadata = NotifyTable.metadata
+
+__all__ = ["metadata"]

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from lcn_shared.migrations import create_idempotency_table
+
 revision: str = "b2e4f6a80002"
 down_revision: str | None = "b2e4f6a80001"
 branch_labels: str | Sequence[str] | None = None
@@ -203,19 +205,8 @@ def _matching() -> None:
 
 
 def _idempotency() -> None:
-    """Answers of POSTs made with an Idempotency-Key."""
-    op.create_table(
-        "idempotent_request",
-        sa.Column("principal", sa.Text(), nullable=False),
-        sa.Column("idempotency_key", sa.Text(), nullable=False),
-        sa.Column("fingerprint", sa.Text(), nullable=False),
-        sa.Column("status_code", sa.Integer(), nullable=False),
-        sa.Column("body", postgresql.JSONB()),
-        sa.Column("headers", postgresql.JSONB(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-        sa.PrimaryKeyConstraint("principal", "idempotency_key", name="pk_idempotent_request"),
-    )
-    op.create_index("ix_idempotent_request_created_at", "idempotent_request", ["created_at"])
+    """Answers of POSTs made with an Idempotency-Key (the kit's table, from its one definition)."""
+    create_idempotency_table()
 
 
 def upgrade() -> None:

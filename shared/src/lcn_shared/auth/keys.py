@@ -6,14 +6,15 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from uuid import UUID
 
 from sqlalchemy import Column, DateTime, Text, func
-from sqlmodel import Field, SQLModel, select
+from sqlmodel import Field, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from lcn_shared.auth.tables import IdentityTable
 from lcn_shared.db import create_engine, create_session_factory, unit_of_work
 from lcn_shared.settings import IDENTITY, PlatformSettings
 
@@ -30,17 +31,17 @@ class Role(StrEnum):
     FEED = "feed"
 
 
-class ApiKey(SQLModel, table=True):
+class ApiKey(IdentityTable, table=True):
     """A stored key: only its SHA-256 digest is kept, never the key itself."""
 
     __tablename__ = "api_key"
 
-    key_id: str = Field(primary_key=True)
+    key_id: str = Field(sa_column=Column(Text, primary_key=True))
     key_hash: str = Field(sa_column=Column(Text, nullable=False))
     role: Role = Field(sa_column=Column(Text, nullable=False))
     organisation_id: UUID | None = None
-    organisation_name: str | None = None
-    feed_source: str | None = None
+    organisation_name: str | None = Field(default=None, sa_column=Column(Text))
+    feed_source: str | None = Field(default=None, sa_column=Column(Text))
     label: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now())
@@ -120,6 +121,33 @@ async def find_principal(session: AsyncSession, key: str) -> Principal | None:
         organisation_name=row.organisation_name,
         feed_source=row.feed_source,
     )
+
+
+class KeyNotFound(LookupError):
+    """No key, or more than one, matches what the operator named."""
+
+
+async def list_keys(session: AsyncSession) -> list[ApiKey]:
+    """Every key, oldest first (digests included: callers show no secrets)."""
+    return list((await session.exec(select(ApiKey).order_by(col(ApiKey.created_at), col(ApiKey.key_id)))).all())
+
+
+async def revoke_key(session: AsyncSession, *, named: str) -> ApiKey:
+    """Revoke the key that `named` designates: the key itself, its id, or a unique prefix of its id."""
+    parts = named.split("_", 2)
+    prefix = parts[1] if len(parts) == 3 and parts[0] == KEY_PREFIX else named
+    if len(prefix) < 4:
+        raise KeyNotFound("name a key by its id or at least 4 characters of it")
+    matches = (await session.exec(select(ApiKey).where(col(ApiKey.key_id).startswith(prefix)))).all()
+    if len(matches) != 1:
+        found = ", ".join(key.key_id for key in matches) or "none"
+        raise KeyNotFound(f"{len(matches)} keys match {prefix!r} ({found}); name exactly one")
+    key = matches[0]
+    if key.revoked_at is None:
+        key.revoked_at = datetime.now(UTC)
+        session.add(key)
+        await session.flush()
+    return key
 
 
 async def issue_key(

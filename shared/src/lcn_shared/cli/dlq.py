@@ -7,14 +7,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from lcn_shared.cli.output import print_table
 from lcn_shared.messaging import dlq
 from lcn_shared.settings import PlatformSettings
 
 app = typer.Typer(no_args_is_help=True)
 console = Console()
-TopicOption = Annotated[str | None, typer.Option(help="Only this DLQ topic (e.g. lcn.registry.community.dlq).")]
+TopicOption = Annotated[str | None, typer.Option(help="Only this DLQ topic (e.g. lcn.<service>.<aggregate>.dlq).")]
 
 
 def _load(topic: str | None) -> list[dlq.DeadLetter]:
@@ -32,20 +32,26 @@ def _load(topic: str | None) -> list[dlq.DeadLetter]:
 
 @app.command("list")
 def list_letters(topic: TopicOption = None) -> None:
-    """One line per dead letter: id, event, consumer, error."""
-    table = Table("id", "event id", "type", "consumer", "attempts", "error", "failed at")
-    for letter in _load(topic):
-        h = letter.headers
-        table.add_row(
+    """One line per dead letter: id, event, consumer, error (ids whole, for `lcn dlq show`)."""
+    rows = [
+        (
             letter.dead_letter_id,
             letter.event_id,
-            h.get("ce_type", ""),
-            h.get("lcn-dlq-consumer", ""),
-            h.get("lcn-dlq-attempts", ""),
-            f"{h.get('lcn-dlq-error-type', '')}: {h.get('lcn-dlq-error', '')[:80]}",
-            h.get("lcn-dlq-failed-at", ""),
+            letter.headers.get("ce_type", ""),
+            letter.headers.get("lcn-dlq-consumer", ""),
+            letter.headers.get("lcn-dlq-attempts", ""),
+            _error_glimpse(letter.headers),
+            letter.headers.get("lcn-dlq-failed-at", ""),
         )
-    console.print(table)
+        for letter in _load(topic)
+    ]
+    print_table(console, ("id", "event id", "type", "consumer", "attempts", "error", "failed at"), rows)
+
+
+def _error_glimpse(headers: dict[str, str]) -> str:
+    """The error's type and the start of its message on one line; `lcn dlq show` has all of it."""
+    message = " ".join(headers.get("lcn-dlq-error", "").split())
+    return f"{headers.get('lcn-dlq-error-type', '')}: {message[:80]}"
 
 
 @app.command("show")

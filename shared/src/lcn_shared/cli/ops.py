@@ -1,4 +1,4 @@
-"""Running and migrating the platform: `lcn dev`, `lcn serve`, `lcn migrate`, `lcn contracts`."""
+"""Running and migrating the platform: `lcn dev`, `lcn serve`, `lcn migrate`, `lcn services`, `lcn contracts`."""
 
 from __future__ import annotations
 
@@ -7,15 +7,18 @@ from typing import Annotated
 
 import typer
 
-from lcn_shared.settings import IDENTITY, SERVICES, PlatformSettings, load_config
+from lcn_shared.plugins import ServicePlugin, find_service, service_names, service_plugins
+from lcn_shared.settings import IDENTITY, PlatformSettings, load_config
 
-ServiceArg = Annotated[str, typer.Argument(help=f"One of: {', '.join(SERVICES)}.")]
+ServiceArg = Annotated[str, typer.Argument(help="A registered service (`lcn services` lists them).")]
 
 
-def _check_service(name: str) -> None:
-    """Reject unknown service names with a clear message."""
-    if name not in SERVICES:
-        raise typer.BadParameter(f"unknown service {name!r}; choose from {', '.join(SERVICES)}")
+def _service(name: str) -> ServicePlugin:
+    """The registered service `name`; unknown names get a clear message."""
+    try:
+        return find_service(name)
+    except LookupError as error:
+        raise typer.BadParameter(str(error)) from error
 
 
 def dev() -> None:
@@ -33,10 +36,10 @@ def serve(
     """Run one service with uvicorn."""
     import uvicorn
 
-    _check_service(service)
+    plugin = _service(service)
     settings = load_config(service).service
     uvicorn.run(
-        f"lcn_{service}.main:create_app",
+        plugin.app,
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
@@ -50,12 +53,18 @@ def migrate(target: Annotated[str, typer.Argument(help="A service, `identity`, o
     """Create the databases if needed and apply their migrations."""
     from lcn_shared.migrations import migrate as run_migrations
 
-    owners = [IDENTITY, *SERVICES] if target == "all" else [target]
+    owners = [IDENTITY, *service_names()] if target == "all" else [target]
     for owner in owners:
         if owner != IDENTITY:
-            _check_service(owner)
+            _service(owner)
         run_migrations(owner, PlatformSettings())
         typer.echo(f"{owner}: migrated")
+
+
+def services() -> None:
+    """List the registered services (entry point group `lcn.services`) and their default ports."""
+    for plugin in service_plugins():
+        typer.echo(f"{plugin.name}\t{plugin.default_port}\t{plugin.app}\t{plugin.migrations}")
 
 
 def export_contracts(
@@ -73,6 +82,7 @@ def register(app: typer.Typer) -> None:
     app.command()(dev)
     app.command()(serve)
     app.command()(migrate)
+    app.command()(services)
     contracts = typer.Typer(help="Event contracts.")
     contracts.command("export")(export_contracts)
     app.add_typer(contracts, name="contracts")

@@ -4,6 +4,7 @@ from lcn_shared.contracts.base import EventContract, all_contracts
 from lcn_shared.contracts.registry import (
     CommunityMerged,
     CommunityRegistered,
+    CommunityState,
     CommunityStatusChanged,
     CommunityUpdated,
     FeedImportCompleted,
@@ -13,6 +14,7 @@ from lcn_shared.contracts.registry import (
 __all__ = [
     "CommunityMerged",
     "CommunityRegistered",
+    "CommunityState",
     "CommunityStatusChanged",
     "CommunityUpdated",
     "EventContract",

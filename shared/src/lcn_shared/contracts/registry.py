@@ -13,12 +13,18 @@ from lcn_shared.contracts.vocabulary import (
     CommunityKind,
     CommunityStatus,
     EducationLevel,
+    FundingSource,
     KeyTechnology,
     Landsdeel,
+    LearningForm,
+    LearningFunction,
     MembershipRole,
     OrganisationType,
     Phase,
+    ProblemCategory,
     Province,
+    SocietalChallenge,
+    TargetGroup,
     Topsector,
 )
 
@@ -38,6 +44,43 @@ class CommunityMember(BaseModel):
     role: MembershipRole
 
 
+class CommunityState(BaseModel):
+    """The whole community as it is after the event (event-carried state transfer): a read model takes
+    it when its version is newer than what it holds, so it needs no earlier event to be applied first."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    version: int = Field(description="The community's version after this event; newer versions win.")
+    name: str
+    kinds: list[CommunityKind]
+    education_levels: list[EducationLevel] = Field(default_factory=list)
+    topsectors: list[Topsector] = Field(default_factory=list)
+    primary_topsector: Topsector | None = None
+    societal_challenges: list[SocietalChallenge] = Field(default_factory=list)
+    key_technologies: list[KeyTechnology] = Field(default_factory=list)
+    landsdeel: Landsdeel
+    province: Province | None = None
+    municipality: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    learning_functions: list[LearningFunction] = Field(default_factory=list)
+    learning_forms: list[LearningForm] = Field(default_factory=list)
+    problem_categories: list[ProblemCategory] = Field(default_factory=list)
+    target_groups: list[TargetGroup] = Field(default_factory=list)
+    phase: Phase | None = None
+    status: CommunityStatus
+    start_date: date | None = None
+    end_date: date | None = None
+    website: str | None = None
+    description: str | None = None
+    funding_sources: list[FundingSource] = Field(default_factory=list)
+    synthetic: bool = False
+    owner_organisation_id: UUID | None = None
+    members: list[CommunityMember] = Field(default_factory=list, description="Every organisation in it, with its role.")
+    registered_at: datetime
+    updated_at: datetime
+
+
 class CommunityEvent(EventContract):
     """An event about one community, keyed by its id so its events stay in order."""
 
@@ -45,6 +88,11 @@ class CommunityEvent(EventContract):
     source: ClassVar[str] = REGISTRY_SOURCE
 
     community_id: UUID
+    state: CommunityState | None = Field(
+        None,
+        description="The community after this event. Every event the registry publishes carries it; "
+        "a projection takes it when `state.version` is newer than its row (and may skip older events).",
+    )
 
     def aggregate_id(self) -> str:
         """The community id."""

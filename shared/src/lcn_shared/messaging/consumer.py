@@ -1,4 +1,4 @@
-"""Consuming one topic: inbox for idempotence, bounded retries with backoff, then `<topic>.dlq`."""
+"""Consuming one topic: inbox for idempotence; a failing partition waits and retries while the others flow."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from aiokafka import ConsumerRecord
+from aiokafka import ConsumerRecord, TopicPartition
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
 from opentelemetry import propagate
@@ -21,7 +21,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from lcn_shared.contracts.base import EventContract
 from lcn_shared.db import unit_of_work
 from lcn_shared.envelope import Envelope, EnvelopeError, from_kafka, header_text
+from lcn_shared.messaging.failures import classify, is_transient
 from lcn_shared.messaging.inbox import first_delivery
+from lcn_shared.messaging.stalls import PartitionConsumer, PartitionStalls
 from lcn_shared.runtime import ServiceRuntime
 
 log = logging.getLogger(__name__)
@@ -69,62 +71,134 @@ class EventConsumer:
             title=f"{self.name}:{self.topic}",
             description=self.description or None,
         )
+        stalls = PartitionStalls(consumer=self.name, settings=runtime.config.service, metrics=runtime.metrics)
+        runtime.consumer_stalls.append(stalls)
 
         @subscriber
         async def on_batch(message: KafkaMessage) -> None:
-            await self.process_batch(message.raw_message, runtime)
+            # FastStream commits the consumer's positions after this returns, so a partition rewound
+            # to its failing record keeps what came before it and gets that record again later.
+            assert subscriber.consumer is not None
+            await self.process_batch(message.raw_message, runtime, stalls, subscriber.consumer)
 
-    async def process_batch(self, records: Sequence[ConsumerRecord[bytes, bytes]], runtime: ServiceRuntime) -> None:
-        """Apply a poll's records in one transaction (one fsync, one offset commit); if any record fails,
-        roll back and apply them one by one, so only the failing record is retried or dead-lettered."""
-        parsed: list[tuple[ConsumerRecord[bytes, bytes], Envelope]] = []
+    async def process_batch(
+        self,
+        records: Sequence[ConsumerRecord[bytes, bytes]],
+        runtime: ServiceRuntime,
+        stalls: PartitionStalls,
+        consumer: PartitionConsumer,
+    ) -> None:
+        """Apply a poll's records in one transaction (one fsync, one offset commit); if that fails, go on
+        per partition, so a failing partition is held back while the others are applied."""
+        stalls.prune(consumer)
+        by_partition: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]] = {}
+        for record in records:
+            by_partition.setdefault(TopicPartition(record.topic, record.partition), []).append(record)
+        for partition in [partition for partition in by_partition if stalls.is_held(partition)]:
+            # Records fetched before the pause took effect: rewind again, they come back after the backoff.
+            consumer.seek(partition, stalls.stalls[partition].offset)
+            del by_partition[partition]
+        parsed = _parse_all([record for rows in by_partition.values() for record in rows])
+        batch_error: Exception | None = None
+        if parsed:
+            try:
+                outcomes = await self._apply_all(parsed, runtime)
+            except Exception as exc:
+                log.info("%s: a batch of %d failed (%s); going on per partition", self.name, len(parsed), exc)
+                batch_error = exc
+            else:
+                for outcome in outcomes:
+                    self._count(outcome, runtime)
+                for partition in by_partition:
+                    stalls.cleared(partition)
+                return
+        # With one partition, its records were the batch: no need to try them together again.
+        tried = batch_error if len(by_partition) == 1 else None
+        results = await asyncio.gather(
+            *(
+                self._process_partition(partition, rows, runtime, stalls, consumer, tried=tried)
+                for partition, rows in by_partition.items()
+            ),
+            return_exceptions=True,
+        )
+        for result in results:
+            if isinstance(result, BaseException):  # the DLQ was unreachable: nack, the batch comes again
+                raise result
+
+    async def _process_partition(
+        self,
+        partition: TopicPartition,
+        records: Sequence[ConsumerRecord[bytes, bytes]],
+        runtime: ServiceRuntime,
+        stalls: PartitionStalls,
+        consumer: PartitionConsumer,
+        *,
+        tried: Exception | None,
+    ) -> None:
+        """Apply one partition's records together; on a transient failure hold the partition back, else
+        apply them one by one (one transaction each) to find the record that fails."""
+        parsed = _parse_all(records)
+        if parsed:
+            error = tried
+            if error is None:
+                try:
+                    outcomes = await self._apply_all(parsed, runtime)
+                except Exception as exc:
+                    error = exc
+                else:
+                    for outcome in outcomes:
+                        self._count(outcome, runtime)
+                    stalls.cleared(partition)
+                    return
+            if is_transient(error):  # not this record's fault: retry from the start of the partition's records
+                await self._failed(partition, records[0], error, runtime, stalls, consumer)
+                return
         for record in records:
             try:
-                parsed.append((record, from_kafka(record.headers, record.value)))
-            except EnvelopeError as exc:
+                envelope = from_kafka(record.headers, record.value)
+            except EnvelopeError as exc:  # unreadable: retrying cannot help
                 await self._dead_letter(record, exc, attempts=1, runtime=runtime)
-        if not parsed:
-            return
-        try:
-            async with unit_of_work(runtime.sessions()) as session:
-                outcomes = [await self._apply_traced(session, record, envelope, runtime) for record, envelope in parsed]
-        except Exception as exc:
-            log.info("%s: a batch of %d failed (%s); applying one by one", self.name, len(parsed), exc)
-            for record, envelope in parsed:
-                await self.process_one(record, envelope, runtime)
-            return
-        for outcome in outcomes:
-            self._count(outcome, runtime)
-
-    async def process_one(
-        self, record: ConsumerRecord[bytes, bytes], envelope: Envelope, runtime: ServiceRuntime
-    ) -> None:
-        """Apply one record with bounded retries and backoff, then dead-letter it."""
-        attempt = 0
-        while True:
-            attempt += 1
+                stalls.cleared(partition)
+                continue
             try:
-                async with unit_of_work(runtime.sessions()) as session:
-                    outcome = await self._apply_traced(session, record, envelope, runtime)
-            except ValidationError as exc:  # the same input fails the same way: no point retrying
-                await self._dead_letter(record, exc, attempts=attempt, runtime=runtime)
-                return
+                outcome = (await self._apply_all([(record, envelope)], runtime))[0]
             except Exception as exc:
-                if attempt > runtime.config.service.consumer_max_retries:
-                    await self._dead_letter(record, exc, attempts=attempt, runtime=runtime)
-                    return
-                runtime.metrics.consumer_messages.labels(self.name, "retried").inc()
-                delay = min(
-                    runtime.config.service.consumer_retry_base_seconds * 2 ** (attempt - 1),
-                    runtime.config.service.consumer_retry_max_seconds,
-                )
-                log.warning(
-                    "%s failed on %s (attempt %d), retry in %.2fs: %s", self.name, envelope.id, attempt, delay, exc
-                )
-                await asyncio.sleep(delay)
+                if not await self._failed(partition, record, exc, runtime, stalls, consumer):
+                    return  # held back: the rest of this partition waits for the failing record
                 continue
             self._count(outcome, runtime)
-            return
+            stalls.cleared(partition)
+
+    async def _apply_all(
+        self, parsed: Sequence[tuple[ConsumerRecord[bytes, bytes], Envelope]], runtime: ServiceRuntime
+    ) -> list[Outcome]:
+        """Apply records in order in one transaction; all or none take effect."""
+        async with unit_of_work(runtime.sessions()) as session:
+            return [await self._apply_traced(session, record, envelope, runtime) for record, envelope in parsed]
+
+    async def _failed(
+        self,
+        partition: TopicPartition,
+        record: ConsumerRecord[bytes, bytes],
+        error: Exception,
+        runtime: ServiceRuntime,
+        stalls: PartitionStalls,
+        consumer: PartitionConsumer,
+    ) -> bool:
+        """Hold the partition back to retry the record, or dead-letter it; True when the partition may go on."""
+        # A payload that does not fit the contract fails the same way every time: no point retrying.
+        kind = "deterministic" if isinstance(error, ValidationError) else classify(error)
+        stall = stalls.failed(partition, record.offset, kind, error)
+        if kind == "deterministic" and (
+            isinstance(error, ValidationError)
+            or stall.deterministic_attempts > runtime.config.service.consumer_max_retries
+        ):
+            await self._dead_letter(record, error, attempts=stall.attempts, runtime=runtime)
+            stalls.cleared(partition)
+            return True
+        runtime.metrics.consumer_messages.labels(self.name, "retried").inc()
+        stalls.hold(consumer, partition, stall)
+        return False
 
     def _count(self, outcome: Outcome, runtime: ServiceRuntime) -> None:
         """Record one applied record's outcome."""
@@ -197,3 +271,11 @@ class EventConsumer:
             attempts,
             error,
         )
+
+
+def _parse_all(records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[tuple[ConsumerRecord[bytes, bytes], Envelope]]:
+    """Every record with its envelope, or nothing when one is unreadable (then they go one by one)."""
+    try:
+        return [(record, from_kafka(record.headers, record.value)) for record in records]
+    except EnvelopeError:
+        return []

@@ -1,15 +1,20 @@
-"""Writing events into the outbox inside the caller's transaction."""
+"""Writing events into the outbox inside the caller's transaction.
+
+Service functions record events on the session (`record_event`); the unit of work writes them to
+the outbox in one bulk insert just before it commits, and forgets them when it rolls back
+(cosmicpython's `collect_new_events`). No function has to thread a list of events through its calls.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
 
 from opentelemetry import propagate
+from sqlalchemy import event as sa_event
 from sqlalchemy import insert
+from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_shared.contracts.base import EventContract
@@ -38,20 +43,36 @@ def _current_trace_context() -> dict[str, str]:
     return trace_context
 
 
-async def add_event(session: AsyncSession, event: EventContract, *, occurred_at: datetime | None = None) -> UUID:
-    """Stage `event` in the outbox of the session's transaction; the relay publishes it after commit.
-    Returns the event id (the CloudEvents id)."""
-    row = _row(event, occurred_at or datetime.now(UTC), _current_trace_context())
-    # A Core insert: the outbox row is never read back, so the ORM's unit of work would be pure cost.
-    await session.exec(insert(OutboxMessage).values(**row))
-    return UUID(str(row["event_id"]))
+RECORDED = "lcn.recorded_events"
 
 
-async def add_events(
-    session: AsyncSession, events: Sequence[EventContract], *, occurred_at: datetime | None = None
-) -> None:
-    """Stage many events in one round trip (bulk imports); their order is the outbox order."""
-    if not events:
-        return
-    when, trace_context = occurred_at or datetime.now(UTC), _current_trace_context()
-    await session.exec(insert(OutboxMessage), params=[_row(event, when, trace_context) for event in events])
+def record_event(session: AsyncSession, event: EventContract, *, occurred_at: datetime | None = None) -> None:
+    """Record `event` on the session; the unit of work writes it to the outbox at commit, in recording order."""
+    recorded: list[tuple[EventContract, datetime, dict[str, str]]] = session.info.setdefault(RECORDED, [])
+    recorded.append((event, occurred_at or datetime.now(UTC), _current_trace_context()))
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _refuse_unwritten_events(session: Session) -> None:
+    """A commit outside `unit_of_work` would silently lose the recorded events: refuse it instead."""
+    if session.info.get(RECORDED):
+        raise RuntimeError("events were recorded on this session; commit it through lcn_shared.db.unit_of_work")
+
+
+def recorded_events(session: AsyncSession) -> list[EventContract]:
+    """The events recorded on the session and not yet written."""
+    return [event for event, _, _ in session.info.get(RECORDED, [])]
+
+
+def forget_events(session: AsyncSession) -> None:
+    """Drop the recorded events (the transaction rolled back, so the changes they describe never happened)."""
+    session.info.pop(RECORDED, None)
+
+
+async def write_recorded_events(session: AsyncSession) -> int:
+    """Write the recorded events to the outbox in one round trip; return how many."""
+    recorded = session.info.pop(RECORDED, [])
+    if recorded:
+        rows = [_row(event, occurred_at, trace_context) for event, occurred_at, trace_context in recorded]
+        await session.exec(insert(OutboxMessage), params=rows)
+    return len(recorded)

@@ -22,6 +22,7 @@ from opentelemetry import propagate
 from opentelemetry.trace import SpanKind, StatusCode, TracerProvider, set_span_in_context
 
 from lcn_shared.envelope import to_kafka
+from lcn_shared.messaging.failures import is_transient
 from lcn_shared.messaging.retention import purge_expired
 from lcn_shared.messaging.tables import OUTBOX_CHANNEL
 from lcn_shared.settings import PlatformSettings, ServiceSettings
@@ -89,8 +90,11 @@ class OutboxRelay:
                 await self._lead()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("outbox relay of %s failed; restarting", self.service)
+            except Exception as exc:
+                if is_transient(exc):  # the database or broker is away: expected, and logged without a trace
+                    log.warning("outbox relay of %s lost its connection (%s); restarting", self.service, exc)
+                else:
+                    log.exception("outbox relay of %s failed; restarting", self.service)
             finally:
                 self._set_active(False)
             await asyncio.sleep(self.settings.relay_standby_seconds)
@@ -162,15 +166,30 @@ class OutboxRelay:
                 await asyncio.sleep(self.settings.relay_linger_seconds)
 
     async def drain_once(self, conn: asyncpg.Connection[Any], producer: AIOKafkaProducer) -> int:
-        """Publish one batch of due rows; return how many were sent."""
+        """Publish one batch of due rows; return how many were sent.
+
+        The batch goes out in waves: wave i holds the i-th row of each key, and the next wave is sent only
+        once the broker acknowledged this one. A later row of a key is never sent before the earlier one is
+        acknowledged, and once a row of a key fails, the key's later rows stay unsent (they are held back by
+        SELECT_DUE while it backs off). Most batches have one row per key: one wave.
+        """
         rows = await conn.fetch(SELECT_DUE, self.settings.relay_batch_size)
         if not rows:
             return 0
-        outcomes = await self._publish(producer, rows)
-        sent = [row["event_id"] for row, error in zip(rows, outcomes, strict=True) if error is None]
-        failed = [(row, error) for row, error in zip(rows, outcomes, strict=True) if error is not None]
+        sent: list[asyncpg.Record] = []
+        failed: list[tuple[asyncpg.Record, str]] = []
+        failed_keys: set[tuple[str, str]] = set()
+        for wave in _waves(rows):
+            pending = [row for row in wave if (row["topic"], row["message_key"]) not in failed_keys]
+            outcomes = await self._publish(producer, pending)
+            for row, error in zip(pending, outcomes, strict=True):
+                if error is None:
+                    sent.append(row)
+                else:
+                    failed.append((row, error))
+                    failed_keys.add((row["topic"], row["message_key"]))
         if sent:
-            await conn.execute(MARK_SENT, sent)
+            await conn.execute(MARK_SENT, [row["event_id"] for row in sent])
             self.metrics.outbox_published.inc(len(sent))
         if failed:
             await conn.execute(
@@ -184,7 +203,7 @@ class OutboxRelay:
         return len(sent)
 
     async def _publish(self, producer: AIOKafkaProducer, rows: Sequence[asyncpg.Record]) -> list[str | None]:
-        """Send every row (in order, so one key's records stay in order) and wait for the acks."""
+        """Send every row of one wave (one per key) and wait for the acks."""
         spans, futures = [], []
         for row in rows:
             topic = self.platform.topic(row["topic"])
@@ -248,3 +267,17 @@ class OutboxRelay:
         await purge_expired(
             conn, outbox_days=self.settings.outbox_retention_days, inbox_days=self.settings.inbox_retention_days
         )
+
+
+def _waves(rows: Sequence[asyncpg.Record]) -> list[list[asyncpg.Record]]:
+    """Split rows (in commit order) into waves: wave i holds the i-th row of each (topic, key)."""
+    waves: list[list[asyncpg.Record]] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row in rows:
+        key = (row["topic"], row["message_key"])
+        index = seen.get(key, 0)
+        seen[key] = index + 1
+        if index == len(waves):
+            waves.append([])
+        waves[index].append(row)
+    return waves

@@ -1,4 +1,4 @@
-"""The outbox and inbox tables every service carries in its own database."""
+"""The outbox and inbox tables every service carries in its own database (defined here only)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from uuid import UUID
 
 from sqlalchemy import BigInteger, Column, DateTime, Identity, Index, Integer, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from lcn_shared.tables import KitTable
 
 OUTBOX_CHANNEL = "lcn_outbox"
 
 
-class OutboxMessage(SQLModel, table=True):
+class OutboxMessage(KitTable, table=True):
     """One event waiting to be (or already) published, written in the state change's transaction."""
 
     __tablename__ = "outbox_message"
@@ -47,13 +49,13 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
 
 
-class InboxMessage(SQLModel, table=True):
+class InboxMessage(KitTable, table=True):
     """An event a consumer has applied: (consumer, event id) makes the effect happen once."""
 
     __tablename__ = "inbox_message"
 
-    consumer: str = Field(primary_key=True)
-    event_id: str = Field(primary_key=True)
+    consumer: str = Field(sa_column=Column(Text, primary_key=True))
+    event_id: str = Field(sa_column=Column(Text, primary_key=True))
     event_type: str = Field(sa_column=Column(Text, nullable=False))
     received_at: datetime | None = Field(
         default=None,

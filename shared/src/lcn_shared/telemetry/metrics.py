@@ -26,6 +26,15 @@ class KitMetrics:
         self.consumer_messages = Counter(
             "lcn_consumer_messages", "Consumed records by outcome.", ["consumer", "outcome"], registry=r
         )
+        self.consumer_stalled = Gauge(
+            "lcn_consumer_stalled",
+            "1 while a partition is held back retrying a failed record; `kind` is transient or deterministic.",
+            ["consumer", "topic", "partition", "kind"],
+            registry=r,
+        )
+        self.consumer_retries = Counter(
+            "lcn_consumer_retries", "Failed attempts that will be retried, by kind.", ["consumer", "kind"], registry=r
+        )
         self.dlq_messages = Counter("lcn_dlq_messages", "Records sent to a dead-letter topic.", ["topic"], registry=r)
         self.inbox_duplicates = Counter(
             "lcn_inbox_duplicates", "Duplicate deliveries skipped by the inbox.", ["consumer"], registry=r

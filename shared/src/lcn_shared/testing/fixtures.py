@@ -17,11 +17,18 @@ from fastapi import FastAPI
 
 from lcn_shared.auth.keys import Role, issue_key
 from lcn_shared.migrations import ensure_database, migrate
-from lcn_shared.settings import IDENTITY, SERVICES, PlatformSettings, ServiceConfig, ServiceSettings, asyncpg_dsn
+from lcn_shared.plugins import service_names
+from lcn_shared.settings import IDENTITY, PlatformSettings, ServiceConfig, ServiceSettings, asyncpg_dsn
 from lcn_shared.testing.infra import Infrastructure, session_infrastructure
 
 TEMPLATE_PREFIX = "lcn_tpl_"
-OWNERS = (IDENTITY, *SERVICES)
+
+
+def owners() -> tuple[str, ...]:
+    """Every database a test gets: the identity store's and each registered service's."""
+    return (IDENTITY, *service_names())
+
+
 # Fast retries and polls keep the fault tests short; the logic is the production logic.
 TEST_SERVICE_SETTINGS: dict[str, Any] = {
     "relay_poll_seconds": 0.2,
@@ -32,6 +39,7 @@ TEST_SERVICE_SETTINGS: dict[str, Any] = {
     "consumer_max_retries": 2,
     "consumer_retry_base_seconds": 0.05,
     "consumer_retry_max_seconds": 0.2,
+    "consumer_transient_backoff_max_seconds": 1.0,
     "metrics_interval_seconds": 0.5,
 }
 
@@ -45,7 +53,7 @@ def infrastructure() -> Iterator[Infrastructure]:
             KAFKA_BOOTSTRAP_SERVERS=infra.kafka_bootstrap_servers,
             LCN_DATABASE_PREFIX=TEMPLATE_PREFIX,
         )
-        for owner in OWNERS:
+        for owner in owners():
             migrate(owner, template)
         yield infra
 
@@ -61,12 +69,12 @@ async def platform(infrastructure: Infrastructure) -> AsyncIterator[PlatformSett
         LCN_TOPIC_PREFIX=f"t{tag}.",
         LCN_KAFKA_PARTITIONS=2,
     )
-    for owner in OWNERS:
+    for owner in owners():
         await ensure_database(settings, settings.database_name(owner), template=TEMPLATE_PREFIX + owner)
     yield settings
     conn = await asyncpg.connect(asyncpg_dsn(settings.server_url()))
     try:
-        for owner in OWNERS:
+        for owner in owners():
             await conn.execute(f'DROP DATABASE IF EXISTS "{settings.database_name(owner)}" WITH (FORCE)')
     finally:
         await conn.close()

@@ -7,7 +7,8 @@ from typing import Any
 from uuid import UUID
 
 from pydantic import field_validator
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, Text, Uuid, func
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, Text, Uuid, func
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
@@ -23,6 +24,10 @@ class CommunityView(MonitorTable, table=True):
     """A community as projected from the registry's events."""
 
     __tablename__ = "community"
+    # Listings read only the communities not merged away, by name.
+    __table_args__ = (
+        Index("ix_community_listed_name", "name", "community_id", postgresql_where=sql_text("merged_into IS NULL")),
+    )
 
     community_id: UUID = Field(primary_key=True)
     name: str = Field(sa_column=Column(Text, nullable=False))

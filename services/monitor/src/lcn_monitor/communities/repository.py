@@ -19,6 +19,20 @@ async def insert_if_absent(session: AsyncSession, values: dict[str, Any]) -> Non
     await session.exec(insert(CommunityView).values(**values).on_conflict_do_nothing())
 
 
+async def upsert_newer(session: AsyncSession, values: dict[str, Any]) -> None:
+    """Insert the row, or overwrite it when `values` hold a newer version (one statement, no lock to take).
+    The redirect (`merged_into`) is not part of a community's state, so it is kept."""
+    statement = insert(CommunityView).values(**values)
+    changed = {name: statement.excluded[name] for name in values if name != "community_id"}
+    await session.exec(
+        statement.on_conflict_do_update(
+            index_elements=[col(CommunityView.community_id)],
+            set_=changed | {"projected_at": func.clock_timestamp()},
+            where=col(CommunityView.version) < statement.excluded.version,
+        )
+    )
+
+
 async def get(session: AsyncSession, community_id: UUID) -> CommunityView | None:
     """One community of the read model."""
     return await session.get(CommunityView, community_id)

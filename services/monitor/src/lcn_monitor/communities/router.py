@@ -12,6 +12,7 @@ from lcn_monitor.communities import repository, service
 from lcn_monitor.communities.models import CommunityViewPublic, CommunityViewsPublic
 from lcn_shared.contracts.vocabulary import CommunityStatus, Landsdeel, Topsector
 from lcn_shared.db import SessionDep
+from lcn_shared.hygiene import INT32_MAX
 from lcn_shared.problems import PROBLEM_JSON
 
 router = APIRouter(prefix="/communities", tags=["communities"])
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/communities", tags=["communities"])
 async def list_communities(
     session: SessionDep,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=INT32_MAX),
     landsdeel: Annotated[Landsdeel | None, Query(description="Only communities in this landsdeel.")] = None,
     topsector: Annotated[Topsector | None, Query(description="Only communities serving this topsector.")] = None,
     status: Annotated[CommunityStatus | None, Query(description="Only communities with this lifecycle status.")] = None,

@@ -1,8 +1,11 @@
 """Projection of registry events into the read model, and its queries.
 
-Every event after `registered` carries the community's version in the registry; one that is not
-newer than the row's version changes nothing, so a replay (a projection rebuild, say) can never
-roll a row back. The inbox already drops exact duplicates.
+Every community event carries the whole community after it (`state`, ADR 0013). The projection
+takes that state when its version is newer than the row's, and creates the row when it has none:
+so events may arrive in any order (a dead letter redriven after later events, a gap) and the row
+still ends at the registry's latest state. An older state changes nothing, so a replay can never
+roll a row back; the inbox already drops exact duplicates. Events published before states were
+carried (no `state`) are applied field by field as before.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from lcn_monitor.communities.schemas import kept_changes
 from lcn_shared.contracts import (
     CommunityMerged,
     CommunityRegistered,
+    CommunityState,
     CommunityStatusChanged,
     CommunityUpdated,
     MembershipChanged,
@@ -29,19 +33,43 @@ from lcn_shared.envelope import Envelope
 from lcn_shared.problems import NotFound
 
 log = logging.getLogger(__name__)
+# The state's fields the read model keeps as they are (JSON values: codes, not enum members).
+STATE_COLUMNS = {
+    "name",
+    "kinds",
+    "landsdeel",
+    "province",
+    "municipality",
+    "topsectors",
+    "primary_topsector",
+    "key_technologies",
+    "education_levels",
+    "status",
+    "phase",
+    "version",
+}
 
 
 class UnknownCommunity(LookupError):
     """An event about a community the read model never saw registered: its history is missing here."""
 
 
+async def take_state(session: AsyncSession, *, community_id: UUID, state: CommunityState, envelope: Envelope) -> None:
+    """The row becomes `state` unless it already holds that version or a newer one; created if missing."""
+    await repository.upsert_newer(session, _state_row(community_id, state, envelope=envelope))
+
+
 async def project_registered(session: AsyncSession, event: CommunityRegistered, envelope: Envelope) -> None:
     """A registered community enters the read model (once, whatever the deliveries)."""
+    if event.state is not None:
+        return await take_state(session, community_id=event.community_id, state=event.state, envelope=envelope)
     await repository.insert_if_absent(session, _registered_row(event, envelope=envelope))
 
 
 async def project_updated(session: AsyncSession, event: CommunityUpdated, envelope: Envelope) -> None:
     """Changed fields the read model keeps are applied; the others are ignored."""
+    if event.state is not None:
+        return await take_state(session, community_id=event.community_id, state=event.state, envelope=envelope)
     community = await _newer(session, community_id=event.community_id, version=event.version, envelope=envelope)
     if community is None:
         return
@@ -53,6 +81,8 @@ async def project_updated(session: AsyncSession, event: CommunityUpdated, envelo
 
 async def project_status_changed(session: AsyncSession, event: CommunityStatusChanged, envelope: Envelope) -> None:
     """The community's lifecycle status follows the registry."""
+    if event.state is not None:
+        return await take_state(session, community_id=event.community_id, state=event.state, envelope=envelope)
     community = await _newer(session, community_id=event.community_id, version=event.version, envelope=envelope)
     if community is None:
         return
@@ -62,7 +92,9 @@ async def project_status_changed(session: AsyncSession, event: CommunityStatusCh
 
 
 async def project_membership_changed(session: AsyncSession, event: MembershipChanged, envelope: Envelope) -> None:
-    """The partner list follows organisations joining, changing role and leaving."""
+    """The partner list follows organisations joining, changing role, being renamed and leaving."""
+    if event.state is not None:
+        return await take_state(session, community_id=event.community_id, state=event.state, envelope=envelope)
     community = await _newer(session, community_id=event.community_id, version=event.version, envelope=envelope)
     if community is None:
         return
@@ -81,21 +113,36 @@ async def project_membership_changed(session: AsyncSession, event: MembershipCha
 
 async def project_merged(session: AsyncSession, event: CommunityMerged, envelope: Envelope) -> None:
     """The duplicate now redirects to the survivor and leaves the listings; the survivor's version moves on."""
+    if event.state is not None:
+        await take_state(session, community_id=event.community_id, state=event.state, envelope=envelope)
+        survivor = await repository.lock(session, event.community_id)
+        assert survivor is not None, "take_state leaves the row in place"
+        # Redirecting is idempotent, so even a merge older than the survivor's row still redirects.
+        await _redirect(session, survivor, event=event, envelope=envelope)
+        return
     survivor = await _newer(session, community_id=event.community_id, version=event.version, envelope=envelope)
     if survivor is None:
         return
+    await _redirect(session, survivor, event=event, envelope=envelope)
+    _applied(survivor, version=event.version, at=event.merged_at, envelope=envelope)
+    await session.flush()
+
+
+async def _redirect(
+    session: AsyncSession, survivor: CommunityView, *, event: CommunityMerged, envelope: Envelope
+) -> None:
+    """Point the merged-away id at the survivor."""
     duplicate = await repository.lock(session, event.merged_community_id)
     if duplicate is None:
         # The duplicate's own events travel under its own key, possibly on another partition, so its
         # registration may still be on its way. A stub holds the redirect now; the late registration
-        # then finds the id taken (insert-if-absent) and the duplicate never shows up in listings.
+        # then fills the stub's fields but keeps the redirect, so the duplicate never shows up in listings.
         stub = _stub(survivor, community_id=event.merged_community_id, at=event.merged_at, envelope=envelope)
         repository.add(session, stub)
-    else:
+    elif duplicate.merged_into != survivor.community_id:
         duplicate.merged_into = survivor.community_id
         duplicate.updated_at = event.merged_at
         duplicate.last_event_id = envelope.id
-    _applied(survivor, version=event.version, at=event.merged_at, envelope=envelope)
     await session.flush()
 
 
@@ -164,6 +211,25 @@ def _registered_row(event: CommunityRegistered, *, envelope: Envelope) -> dict[s
         "version": event.version,
         "registered_at": event.registered_at,
         "updated_at": event.registered_at,
+        "last_event_id": envelope.id,
+    }
+
+
+def _state_row(community_id: UUID, state: CommunityState, *, envelope: Envelope) -> dict[str, Any]:
+    """The read model's row of a community in `state` (every column but the redirect)."""
+    kept: dict[str, Any] = state.model_dump(mode="json", include=STATE_COLUMNS)
+    return kept | {
+        "community_id": community_id,
+        "kind": state.kinds[0].value,
+        "owner_organisation_id": state.owner_organisation_id,
+        "partners": {
+            str(member.organisation_id): _partner(
+                name=member.organisation_name, organisation_type=member.organisation_type, role=member.role
+            )
+            for member in state.members
+        },
+        "registered_at": state.registered_at,
+        "updated_at": state.updated_at,
         "last_event_id": envelope.id,
     }
 

@@ -62,7 +62,8 @@ class Community(RegistryTable, table=True):
     name: str = Field(sa_column=Column(Text, nullable=False))
     kinds: list[str] = _texts()
     education_levels: list[str] = _texts()
-    topsectors: list[str] = _texts()
+    # Required since the first revision, so (unlike the other lists) without a database default.
+    topsectors: list[str] = Field(default_factory=list, sa_column=Column(ARRAY(Text), nullable=False))
     primary_topsector: str | None = Field(default=None, sa_column=Column(Text))
     societal_challenges: list[str] = _texts()
     key_technologies: list[str] = _texts()
@@ -85,7 +86,9 @@ class Community(RegistryTable, table=True):
     synthetic: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="false"))
     owner_organisation_id: UUID | None = None
     # Field name -> where its value came from: {"origin": "feed:katapult", "external_id": ..., "rule": ...}.
-    provenance: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
+    provenance: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONB, nullable=False, server_default="{}")
+    )
     version: int = Field(default=1, sa_column=Column(Integer, nullable=False))
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

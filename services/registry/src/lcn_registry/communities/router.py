@@ -78,13 +78,11 @@ async def register_community(
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    """Register a learning community; a partner's organisation becomes its lead (penvoerder)."""
+    """Register a learning community; a partner's organisation becomes its lead (penvoerder).
+    Its possible duplicates are looked for after the commit (`matching.consumers`)."""
 
     async def register() -> JSONResponse:
         community = await service.register_community(session, data=data, principal=principal)
-        await matching.file_registered_community(
-            session, community=community, organisation_id=principal.organisation_id
-        )
         # The collection's URL plus the id: what `url_for` gives, without walking the routes on every POST.
         location = f"{str(request.url.replace(query='')).rstrip('/')}/{community.community_id}"
         return _answer(service.public(community), status_code=status.HTTP_201_CREATED, location=location)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, field_validator, model_validator
 
 from lcn_registry.communities.models import LIST_FIELDS
 from lcn_registry.matching.normalise import normalise_website
@@ -31,6 +31,12 @@ from lcn_shared.contracts.vocabulary import (
 # Latitude and longitude of the Netherlands, generously: a point outside is a data error.
 NL_LATITUDE = (50.6, 53.7)
 NL_LONGITUDE = (3.2, 7.3)
+# `check_record`'s region rule in the request schema, so that a client generated from the OpenAPI document knows it.
+REGION_REQUIRED: dict[str, Any] = {
+    "anyOf": [
+        {"required": [field], "properties": {field: {"not": {"type": "null"}}}} for field in ("landsdeel", "province")
+    ]
+}
 # Noord-Brabant is split between two landsdelen; every other province lies in exactly one.
 SPLIT_PROVINCE_LANDSDELEN = {Province.NOORD_BRABANT: {Landsdeel.ZUIDOOST, Landsdeel.ZUIDWEST}}
 
@@ -57,8 +63,8 @@ class CommunityBase(BaseModel):
     )
     province: Province | None = None
     municipality: str | None = Field(None, min_length=2, max_length=100)
-    latitude: float | None = Field(None, ge=NL_LATITUDE[0], le=NL_LATITUDE[1])
-    longitude: float | None = Field(None, ge=NL_LONGITUDE[0], le=NL_LONGITUDE[1])
+    latitude: StrictFloat | None = Field(None, ge=NL_LATITUDE[0], le=NL_LATITUDE[1])
+    longitude: StrictFloat | None = Field(None, ge=NL_LONGITUDE[0], le=NL_LONGITUDE[1])
     learning_functions: list[LearningFunction] = Field(default_factory=list, max_length=3)
     learning_forms: list[LearningForm] = Field(default_factory=list, max_length=3)
     problem_categories: list[ProblemCategory] = Field(default_factory=list, max_length=7)
@@ -80,9 +86,9 @@ class CommunityBase(BaseModel):
 
 
 class CommunityCreate(CommunityBase):
-    """A community as a partner or coordinator registers it."""
+    """A community as a partner or coordinator registers it; it names a landsdeel or a province, or both."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=REGION_REQUIRED)
 
     status: CommunityStatus = Field(CommunityStatus.ACTIVE, description="`planned` or `active` at registration.")
 
@@ -114,8 +120,8 @@ class CommunityUpdate(BaseModel):
     landsdeel: Landsdeel | None = None
     province: Province | None = None
     municipality: str | None = Field(None, min_length=2, max_length=100)
-    latitude: float | None = Field(None, ge=NL_LATITUDE[0], le=NL_LATITUDE[1])
-    longitude: float | None = Field(None, ge=NL_LONGITUDE[0], le=NL_LONGITUDE[1])
+    latitude: StrictFloat | None = Field(None, ge=NL_LATITUDE[0], le=NL_LATITUDE[1])
+    longitude: StrictFloat | None = Field(None, ge=NL_LONGITUDE[0], le=NL_LONGITUDE[1])
     learning_functions: list[LearningFunction] | None = Field(None, max_length=3)
     learning_forms: list[LearningForm] | None = Field(None, max_length=3)
     problem_categories: list[ProblemCategory] | None = Field(None, max_length=7)

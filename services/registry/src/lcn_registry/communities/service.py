@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -19,13 +20,16 @@ from lcn_registry.communities.schemas import (
     check_consistency,
     landsdelen_of,
 )
+from lcn_registry.matching import profiles
+from lcn_registry.matching import repository as matching_repository
+from lcn_registry.matching.blocking import index_rows
+from lcn_registry.matching.normalise import organisation_key
 from lcn_registry.organisations import repository as organisations
 from lcn_shared.auth import Principal, Role
-from lcn_shared.contracts import CommunityRegistered, CommunityStatusChanged, CommunityUpdated
-from lcn_shared.contracts.base import EventContract
+from lcn_shared.contracts import CommunityRegistered, CommunityState, CommunityStatusChanged, CommunityUpdated
 from lcn_shared.contracts.registry import CommunityMember
 from lcn_shared.contracts.vocabulary import LANDSDEEL_OF_PROVINCE, CommunityStatus, Province
-from lcn_shared.messaging.outbox import add_event
+from lcn_shared.messaging.outbox import record_event
 from lcn_shared.problems import Conflict, Forbidden, NotFound, PreconditionFailed, UnprocessableContent
 
 # The community's own fields (everything but identity, bookkeeping and status, which has its own endpoint).
@@ -37,6 +41,8 @@ ALLOWED_TRANSITIONS = {
     CommunityStatus.ABSORBED: set(),
 }
 EDITING_ROLES = {Role.ADMIN, Role.COORDINATOR}
+# What every community event carries besides the domain fields (see CommunityState).
+STATE_FIELDS = (*DOMAIN_FIELDS, "status", "synthetic", "owner_organisation_id", "version", "updated_at")
 
 
 def as_json(value: Any) -> Any:
@@ -53,6 +59,44 @@ def from_json(name: str, value: Any) -> Any:
     if name in ("start_date", "end_date") and isinstance(value, str):
         return date.fromisoformat(value)
     return value
+
+
+def state_of(community: Community | Mapping[str, Any], members: Iterable[CommunityMember]) -> CommunityState:
+    """The community as every event about it carries it (a table row or its values)."""
+    row = community if isinstance(community, Mapping) else values_of(community)
+    return CommunityState.model_validate(
+        {name: row.get(name) for name in STATE_FIELDS}
+        | {"registered_at": row["created_at"], "members": sorted(members, key=_member_order)}
+    )
+
+
+def values_of(community: Community) -> dict[str, Any]:
+    """The row's values that registrations and events read."""
+    return {name: getattr(community, name) for name in ("community_id", "created_at", *STATE_FIELDS)}
+
+
+def _member_order(member: CommunityMember) -> tuple[str, str]:
+    """Members by name, so equal states serialise equally."""
+    return member.organisation_name.casefold(), str(member.organisation_id)
+
+
+async def members_of(session: AsyncSession, community_ids: Sequence[UUID]) -> dict[UUID, list[CommunityMember]]:
+    """The organisations in each community, as events carry them (one query for all)."""
+    found = await organisations.members_of(session, community_ids)
+    return {
+        community_id: [
+            CommunityMember.model_validate(
+                {
+                    "organisation_id": organisation.organisation_id,
+                    "organisation_name": organisation.name,
+                    "organisation_type": organisation.type,
+                    "role": membership.role,
+                }
+            )
+            for membership, organisation in pairs
+        ]
+        for community_id, pairs in found.items()
+    }
 
 
 def public(community: Community) -> CommunityPublic:
@@ -145,13 +189,12 @@ async def apply_values(
     community: Community,
     values: dict[str, Any],
     *,
+    members: list[CommunityMember],
     actor: str,
     origin: str,
     provenance: dict[str, Any],
-    staged: list[EventContract] | None = None,
 ) -> dict[str, Any]:
-    """Set the fields that differ, record and emit the change; return the changed fields' new values.
-    With `staged`, the event is appended there for one bulk outbox insert (imports) instead of written now."""
+    """Set the fields that differ, record the change and its event; return the changed fields' new values."""
     changed = {name: value for name, value in values.items() if as_json(getattr(community, name)) != value}
     if not changed:
         return {}
@@ -167,11 +210,9 @@ async def apply_values(
         changes=changed,
         updated_at=now,
         origin=origin,
+        state=state_of(community, members),
     )
-    if staged is None:
-        await add_event(session, event, occurred_at=now)
-    else:
-        staged.append(event)
+    record_event(session, event, occurred_at=now)
     return changed
 
 
@@ -188,8 +229,52 @@ def registered_event(row: Mapping[str, Any], members: list[CommunityMember], ori
             "version": row["version"],
             "origin": origin,
             "members": members,
+            "state": state_of(row, members),
         }
     )
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A new community: its table row (already inserted), its first members and the values it was given."""
+
+    row: Mapping[str, Any]
+    members: list[CommunityMember]
+    values: dict[str, Any]
+
+
+async def record_registrations(
+    session: AsyncSession, registrations: Sequence[Registration], *, actor: str, origin: str
+) -> None:
+    """What every registration writes besides its row, through the API or a feed alike: the history
+    entry, the matching keys and the `registered` event, in one round trip per table."""
+    history, keys = [], []
+    for registration in registrations:
+        row = registration.row
+        history.append(
+            history_row(
+                row["community_id"],
+                version=row["version"],
+                change="registered",
+                actor=actor,
+                origin=origin,
+                changes=registration_changes(registration.values),
+                changed_at=row["created_at"],
+            )
+        )
+        profile = profiles.profile(
+            name=row["name"],
+            kinds=row["kinds"],
+            landsdeel=row["landsdeel"],
+            province=row["province"],
+            municipality=row["municipality"],
+            website=row["website"],
+            partner_keys=(organisation_key(member.organisation_name) for member in registration.members),
+        )
+        keys += index_rows(row["community_id"], profile)
+        record_event(session, registered_event(row, registration.members, origin), occurred_at=row["created_at"])
+    await repository.add_history(session, history)
+    await matching_repository.add_keys(session, keys)
 
 
 def new_community_row(values: dict[str, Any], *, owner_organisation_id: UUID | None, now: datetime) -> dict[str, Any]:
@@ -226,20 +311,8 @@ async def register_community(session: AsyncSession, *, data: CommunityCreate, pr
     members = []
     if principal.organisation_id is not None:
         members.append(await organisation_service.join_as_lead(session, community=community, principal=principal))
-    session.add(
-        CommunityChange(
-            **history_row(
-                community.community_id,
-                version=community.version,
-                change="registered",
-                actor=principal.actor,
-                origin="api",
-                changes=registration_changes(values),
-                changed_at=now,
-            )
-        )
-    )
-    await add_event(session, registered_event(community.model_dump(), members, "api"), occurred_at=now)
+    registration = Registration(row=values_of(community), members=members, values=values)
+    await record_registrations(session, [registration], actor=principal.actor, origin="api")
     return community
 
 
@@ -273,7 +346,10 @@ async def update_community(
     except ValueError as error:
         raise UnprocessableContent(str(error)) from error
     provenance = {name: {"origin": "api", "actor": principal.actor} for name in changes}
-    await apply_values(session, community, changes, actor=principal.actor, origin="api", provenance=provenance)
+    members = (await members_of(session, [community_id]))[community_id]
+    await apply_values(
+        session, community, changes, members=members, actor=principal.actor, origin="api", provenance=provenance
+    )
     return community
 
 
@@ -300,19 +376,18 @@ async def change_status(
     now = record_change(
         session, community, change="status-changed", actor=principal.actor, origin="api", changes=changes
     )
-    await add_event(
-        session,
-        CommunityStatusChanged(
-            community_id=community.community_id,
-            version=community.version,
-            previous_status=previous,
-            status=status,
-            reason=reason,
-            absorbed_into=absorbed_into,
-            changed_at=now,
-        ),
-        occurred_at=now,
+    members = (await members_of(session, [community_id]))[community_id]
+    event = CommunityStatusChanged(
+        community_id=community.community_id,
+        version=community.version,
+        previous_status=previous,
+        status=status,
+        reason=reason,
+        absorbed_into=absorbed_into,
+        changed_at=now,
+        state=state_of(community, members),
     )
+    record_event(session, event, occurred_at=now)
     return community
 
 

@@ -6,19 +6,12 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
+from lcn_registry.feeds.wire import MEDIA_TYPES as MEDIA_TYPES
+from lcn_registry.feeds.wire import FeedFormat
+from lcn_shared.hygiene import find_unsafe, may_hold_unsafe
 from lcn_shared.problems import ProblemError, UnprocessableContent
-
-FeedFormat = Literal["json", "ndjson", "csv"]
-MEDIA_TYPES: dict[str, FeedFormat] = {
-    "application/json": "json",
-    "application/x-ndjson": "ndjson",
-    "application/ndjson": "ndjson",
-    "application/jsonl": "ndjson",
-    "application/jsonlines": "ndjson",
-    "text/csv": "csv",
-}
 
 
 class UnsupportedMediaType(ProblemError):
@@ -51,9 +44,19 @@ def read_rows(body: bytes, feed_format: FeedFormat, *, first_position: int = 1) 
     except UnicodeDecodeError as error:
         raise UnprocessableContent(f"The delivery is not UTF-8: {error}.") from error
     readers = {"json": _json_rows, "ndjson": _ndjson_rows, "csv": _csv_rows}
-    return [
-        RawRow(first_position + index, data, error) for index, (data, error) in enumerate(readers[feed_format](text))
-    ]
+    rows = readers[feed_format](text)
+    if may_hold_unsafe(text):  # one scan of the delivery; records are walked only when it finds a candidate
+        rows = [_storable(data, error) for data, error in rows]
+    return [RawRow(first_position + index, data, error) for index, (data, error) in enumerate(rows)]
+
+
+def _storable(data: dict[str, Any] | None, error: str | None) -> tuple[dict[str, Any] | None, str | None]:
+    """A record holding text PostgreSQL cannot store (NUL, an unpaired surrogate) is rejected on its own."""
+    found = find_unsafe(data) if data is not None else None
+    if found is None:
+        return data, error
+    field = ".".join(map(str, found))
+    return None, f"{field} holds a NUL character or an unpaired surrogate, which cannot be stored"
 
 
 def _object(value: Any) -> tuple[dict[str, Any] | None, str | None]:

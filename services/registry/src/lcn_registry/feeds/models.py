@@ -19,8 +19,8 @@ class SourceRecord(RegistryTable, table=True):
     __tablename__ = "source_record"
     __table_args__ = (Index("ix_source_record_community", "community_id"),)
 
-    feed_source: str = Field(primary_key=True)
-    external_id: str = Field(primary_key=True)
+    feed_source: str = Field(sa_column=Column(Text, primary_key=True))
+    external_id: str = Field(sa_column=Column(Text, primary_key=True))
     community_id: UUID = Field(nullable=False)
     raw: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
     record: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))

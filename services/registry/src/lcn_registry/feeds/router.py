@@ -26,6 +26,7 @@ from lcn_registry.feeds.schemas import (
 )
 from lcn_shared.auth import Principal, Role, require
 from lcn_shared.db import SessionDep
+from lcn_shared.hygiene import INT32_MAX
 from lcn_shared.problems import NotFound, problem_responses
 
 router = APIRouter(tags=["feeds"])
@@ -140,7 +141,7 @@ async def job_results(
     job_id: UUID,
     session: SessionDep,
     outcome: Annotated[Outcome | None, Query()] = None,
-    cursor: Annotated[int, Query(ge=0, description="The last position seen.")] = 0,
+    cursor: Annotated[int, Query(ge=0, le=INT32_MAX, description="The last position seen.")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> ResultsPublic:
     """A job's per-record results in delivery order, optionally one outcome only (e.g. `rejected`)."""

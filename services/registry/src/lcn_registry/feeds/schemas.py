@@ -10,6 +10,8 @@ from uuid import UUID
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from lcn_registry.communities.schemas import NL_LATITUDE, NL_LONGITUDE, check_record
+from lcn_registry.feeds.wire import ImportMode as ImportMode
+from lcn_registry.feeds.wire import Outcome as Outcome
 from lcn_shared.contracts.vocabulary import (
     LANDSDEEL_OF_PROVINCE,
     CommunityKind,
@@ -152,8 +154,6 @@ class FeedRecord(BaseModel):
 
 
 FEED_SOURCE_PATTERN = r"^[a-z0-9][a-z0-9-]{1,40}(:[a-z0-9][a-z0-9-]{0,60})?$"
-ImportMode = Literal["upsert", "snapshot"]
-Outcome = Literal["added", "updated", "unchanged", "rejected"]
 Link = Literal["new-community", "linked", "review"]
 
 

@@ -20,7 +20,8 @@ from lcn_registry.communities.models import CommunityChange
 from lcn_registry.feeds import repository
 from lcn_registry.feeds.formats import RawRow
 from lcn_registry.feeds.models import ImportJob, SourceRecord
-from lcn_registry.feeds.schemas import FeedRecord, ImportMode, RecordResult
+from lcn_registry.feeds.schemas import FeedRecord, RecordResult
+from lcn_registry.feeds.wire import COUNTED, ImportMode
 from lcn_registry.matching import profiles
 from lcn_registry.matching import repository as matching_repository
 from lcn_registry.matching import service as matching
@@ -30,11 +31,8 @@ from lcn_registry.organisations import repository as organisations_repository
 from lcn_registry.organisations import service as organisations
 from lcn_shared.auth import Principal, Role
 from lcn_shared.contracts import FeedImportCompleted
-from lcn_shared.contracts.base import EventContract
-from lcn_shared.messaging.outbox import add_event, add_events
+from lcn_shared.messaging.outbox import record_event
 from lcn_shared.problems import Conflict, Forbidden, NotFound
-
-COUNTED = ("added", "updated", "unchanged", "rejected", "withdrawn", "linked", "review", "new_communities")
 
 
 @dataclass
@@ -54,7 +52,6 @@ class Batch:
     job: ImportJob
     now: datetime
     results: list[RecordResult] = field(default_factory=list)
-    events: list[EventContract] = field(default_factory=list)
     affected: set[UUID] = field(default_factory=set)
 
     @property
@@ -120,10 +117,7 @@ async def import_rows(session: AsyncSession, *, job: ImportJob, rows: list[RawRo
         session, batch, [item for item in parsed if item.record["external_id"] in existing], existing
     )
     await _add_new(session, batch, fresh)
-    await matching.refresh_golden(
-        session, batch.affected, actor=job.created_by, origin=batch.origin, staged=batch.events
-    )
-    await add_events(session, batch.events, occurred_at=batch.now)
+    await matching.refresh_golden(session, batch.affected, actor=job.created_by, origin=batch.origin)
     await _record_results(session, batch, len(rows))
     return sorted(batch.results, key=lambda result: result.position)
 
@@ -216,8 +210,8 @@ async def _found_communities(
         session, (partner for item, _ in founding for partner in item.record["partners"])
     )
     created: dict[str, UUID] = {}
-    community_rows, memberships, history, keys = [], [], [], []
-    for item, profile in founding:
+    community_rows, memberships, registrations = [], [], []
+    for item, _ in founding:
         view = SourceView(batch.job.feed_source, item.record["external_id"], item.record, batch.now)
         values, provenance = golden_values([view], manual_fields=set())
         row = communities.new_community_row(
@@ -235,23 +229,10 @@ async def _found_communities(
             )
             members.append(organisations.member(organisation, partner["role"]))
         community_rows.append(row)
-        history.append(
-            communities.history_row(
-                row["community_id"],
-                version=row["version"],
-                change="registered",
-                actor=batch.job.created_by,
-                origin=batch.origin,
-                changes=communities.registration_changes(values),
-                changed_at=batch.now,
-            )
-        )
-        keys += matching.index_rows(row["community_id"], profile)
-        batch.events.append(communities.registered_event(row, members, batch.origin))
+        registrations.append(communities.Registration(row=row, members=members, values=values))
     await communities_repository.insert_many(session, community_rows)
-    await communities_repository.add_history(session, history)
     await organisations_repository.insert_memberships(session, memberships)
-    await matching_repository.add_keys(session, keys)
+    await communities.record_registrations(session, registrations, actor=batch.job.created_by, origin=batch.origin)
     return created
 
 
@@ -304,7 +285,6 @@ async def complete_job(session: AsyncSession, *, job: ImportJob) -> ImportJob:
     now = datetime.now(UTC)
     if job.mode == "snapshot":
         withdrawn = await repository.withdraw_unseen(session, job.feed_source, job.job_id, now)
-        staged: list[EventContract] = []
         versions = await communities_repository.get_many(session, sorted({record.community_id for record in withdrawn}))
         for record in withdrawn:
             session.add(_withdrawal(record, job, now, version=versions[record.community_id].version))
@@ -313,23 +293,14 @@ async def complete_job(session: AsyncSession, *, job: ImportJob) -> ImportJob:
             {record.community_id for record in withdrawn},
             actor=job.created_by,
             origin=f"feed:{job.feed_source}",
-            staged=staged,
         )
-        await add_events(session, staged, occurred_at=now)
         job.counts = {**job.counts, "withdrawn": len(withdrawn)}
     job.state, job.completed_at = "completed", now
     session.add(job)
-    await add_event(
-        session,
-        FeedImportCompleted(
-            job_id=job.job_id,
-            feed_source=job.feed_source,
-            mode=job.mode,
-            counts=job.counts,
-            completed_at=now,
-        ),
-        occurred_at=now,
+    completed = FeedImportCompleted(
+        job_id=job.job_id, feed_source=job.feed_source, mode=job.mode, counts=job.counts, completed_at=now
     )
+    record_event(session, completed, occurred_at=now)
     return job
 
 

@@ -9,6 +9,9 @@ candidates are gathered (see MAX_BLOCK_SIZE), while site and full-name keys are 
 
 from __future__ import annotations
 
+from typing import Any
+from uuid import UUID
+
 from lcn_registry.matching.scoring import Profile
 
 MAX_BLOCK_SIZE = 40
@@ -31,3 +34,8 @@ def block_keys(profile: Profile) -> set[str]:
 def always_used(block_key: str) -> bool:
     """Keys precise enough to use however many records share them."""
     return block_key.startswith(ALWAYS_USED)
+
+
+def index_rows(community_id: UUID, profile: Profile) -> list[dict[str, Any]]:
+    """The match-key rows filing a golden record."""
+    return [{"block_key": key, "community_id": community_id} for key in block_keys(profile)]

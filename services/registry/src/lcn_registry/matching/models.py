@@ -19,7 +19,7 @@ class MatchKey(RegistryTable, table=True):
     __tablename__ = "match_key"
     __table_args__ = (Index("ix_match_key_community", "community_id"),)
 
-    block_key: str = Field(primary_key=True)
+    block_key: str = Field(sa_column=Column(Text, primary_key=True))
     community_id: UUID = Field(primary_key=True)
 
 

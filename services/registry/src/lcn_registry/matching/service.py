@@ -17,8 +17,8 @@ from lcn_registry.communities import repository as communities_repository
 from lcn_registry.communities import service as communities
 from lcn_registry.communities.models import Community, CommunityRedirect
 from lcn_registry.feeds import repository as feeds
-from lcn_registry.matching import profiles, repository
-from lcn_registry.matching.blocking import always_used, block_keys
+from lcn_registry.matching import repository
+from lcn_registry.matching.blocking import always_used, block_keys, index_rows
 from lcn_registry.matching.models import MatchReview
 from lcn_registry.matching.profiles import PROFILE_FIELDS
 from lcn_registry.matching.scoring import Profile, Score, compare
@@ -27,9 +27,8 @@ from lcn_registry.organisations import repository as organisations_repository
 from lcn_registry.organisations import service as organisations
 from lcn_registry.organisations.models import Membership, Organisation
 from lcn_shared.contracts import CommunityMerged, CommunityRegistered
-from lcn_shared.contracts.base import EventContract
 from lcn_shared.envelope import Envelope
-from lcn_shared.messaging.outbox import add_events
+from lcn_shared.messaging.outbox import record_event
 from lcn_shared.problems import Conflict, NotFound
 
 # Candidates whose names share too little are not scored in full (a cheap C-level prefilter).
@@ -99,11 +98,6 @@ def _assign(ranked: list[list[tuple[Score, UUID]]]) -> list[Match]:
     return matches
 
 
-def index_rows(community_id: UUID, profile: Profile) -> list[dict[str, Any]]:
-    """The match-key rows filing a golden record."""
-    return [{"block_key": key, "community_id": community_id} for key in block_keys(profile)]
-
-
 async def reindex(session: AsyncSession, community_ids: Iterable[UUID]) -> None:
     """Re-file golden records after their names, sites, places or partners changed."""
     ids = list(set(community_ids))
@@ -126,27 +120,30 @@ def source_views(records: Iterable[Any]) -> dict[UUID, list[SourceView]]:
     return grouped
 
 
-async def refresh_golden(
-    session: AsyncSession, community_ids: Iterable[UUID], *, actor: str, origin: str, staged: list[EventContract]
-) -> None:
-    """Re-derive golden records from their active sources and stage their events; re-file those whose
+async def refresh_golden(session: AsyncSession, community_ids: Iterable[UUID], *, actor: str, origin: str) -> None:
+    """Re-derive golden records from their active sources and record their events; re-file those whose
     matching profile changed (most linked records change nothing the blocking keys depend on)."""
     ids = sorted(set(community_ids))
     if not ids:
         return
     rows = await communities_repository.get_many(session, ids, for_update=True)
     views = source_views(await feeds.active_records_of(session, ids))
+    present = await organisations_repository.members_of(session, list(rows))
     refile = set()
     for community in rows.values():
         values, provenance = golden_values(
             views.get(community.community_id, []), manual_fields=manual_fields(community.provenance)
         )
+        members = [
+            organisations.member(organisation, membership.role)
+            for membership, organisation in present[community.community_id]
+        ]
         updated = await communities.apply_values(
-            session, community, values, actor=actor, origin=origin, provenance=provenance, staged=staged
+            session, community, values, members=members, actor=actor, origin=origin, provenance=provenance
         )
         if updated.keys() & PROFILE_FIELDS:
             refile.add(community.community_id)
-    refile |= await _sync_memberships(session, rows, views, actor=actor, origin=origin, staged=staged)
+    refile |= await _sync_memberships(session, rows, views, present, actor=actor, origin=origin)
     await reindex(session, refile)
 
 
@@ -154,10 +151,10 @@ async def _sync_memberships(
     session: AsyncSession,
     rows: dict[UUID, Community],
     views: dict[UUID, list[SourceView]],
+    present: dict[UUID, list[tuple[Membership, Organisation]]],
     *,
     actor: str,
     origin: str,
-    staged: list[EventContract],
 ) -> set[UUID]:
     """Make feed-given memberships follow the sources' partner lists (API-given ones are left alone);
     return the communities whose partners changed."""
@@ -165,7 +162,6 @@ async def _sync_memberships(
     known = await organisations.ensure_organisations(
         session, (partner for partners in wanted.values() for partner in partners.values())
     )
-    present = await organisations_repository.members_of(session, list(rows))
     touched: set[UUID] = set()
     for community_id, community in rows.items():
         current = {
@@ -189,7 +185,16 @@ async def _sync_memberships(
             if membership.origin.startswith("feed:") and key not in wanted[community_id]:
                 await session.delete(membership)
                 changes.append((organisation, "removed", None, membership.role))
+        # Each event carries the members as they are after its own change.
+        members = {
+            organisation.organisation_id: organisations.member(organisation, membership.role)
+            for membership, organisation in present[community_id]
+        }
         for organisation, change, role, previous_role in changes:
+            if role is None:
+                members.pop(organisation.organisation_id, None)
+            else:
+                members[organisation.organisation_id] = organisations.member(organisation, role)
             await organisations.record_membership_change(
                 session,
                 community=community,
@@ -197,9 +202,9 @@ async def _sync_memberships(
                 change=change,
                 role=role,
                 previous_role=previous_role,
+                members=list(members.values()),
                 actor=actor,
                 origin=origin,
-                staged=staged,
             )
         if changes:
             touched.add(community_id)
@@ -229,18 +234,18 @@ async def merge_communities(
     )
     changes = {"merged_community_id": str(merged_id), "merged_name": merged.name, "reason": reason}
     communities.record_change(session, survivor, change="merged", actor=actor, origin="merge", changes=changes)
-    staged: list[EventContract] = [
-        CommunityMerged(
-            community_id=survivor_id,
-            version=survivor.version,
-            merged_community_id=merged_id,
-            merged_at=now,
-            reason=reason,
-        )
-    ]
-    await refresh_golden(session, [survivor_id], actor=actor, origin="merge", staged=staged)
+    members = (await communities.members_of(session, [survivor_id]))[survivor_id]
+    merged_event = CommunityMerged(
+        community_id=survivor_id,
+        version=survivor.version,
+        merged_community_id=merged_id,
+        merged_at=now,
+        reason=reason,
+        state=communities.state_of(survivor, members),
+    )
+    record_event(session, merged_event, occurred_at=now)
+    await refresh_golden(session, [survivor_id], actor=actor, origin="merge")
     await reindex(session, [survivor_id])  # it took over the merged record's partners
-    await add_events(session, staged, occurred_at=now)
     return survivor
 
 
@@ -271,34 +276,13 @@ async def explain_pair(session: AsyncSession, *, community_id: UUID, other_id: U
     return compare(known[community_id], known[other_id]).explain()
 
 
-async def file_registered_community(
-    session: AsyncSession, *, community: Community, organisation_id: UUID | None
-) -> None:
-    """File a community registered through the API under its keys, so feeds find it at once.
-
-    Its profile is built from the row in hand and its lead organisation (a primary-key read), so filing costs
-    the same whatever the registry's size. Looking for its duplicates happens after the commit
-    (`review_registered`)."""
-    lead = await session.get(Organisation, organisation_id) if organisation_id is not None else None
-    registered = profiles.profile(
-        community_id=community.community_id,
-        name=community.name,
-        kinds=community.kinds,
-        landsdeel=community.landsdeel,
-        province=community.province,
-        municipality=community.municipality,
-        website=community.website,
-        partner_keys=[lead.name_key] if lead is not None else [],
-    )
-    await repository.add_keys(session, index_rows(community.community_id, registered))
-
-
 async def review_registered(session: AsyncSession, event: CommunityRegistered, envelope: Envelope) -> None:
     """Queue a community registered through the API for review when it looks like an older one.
 
-    Runs on the registry's own `community.registered` event, off the request path. A community registered
-    through the API is never merged automatically: its registrant was just given its id. A coordinator
-    decides instead. Feed registrations were matched while they were imported."""
+    Runs on the registry's own `community.registered` event, off the request path (its registration filed
+    it under its keys already, so feeds find it at once). A community registered through the API is never
+    merged automatically: its registrant was just given its id. A coordinator decides instead. Feed
+    registrations were matched while they were imported."""
     if event.origin == "api":
         await find_duplicates(session, community_id=event.community_id)
 

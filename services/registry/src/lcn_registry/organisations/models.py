@@ -33,8 +33,8 @@ class Membership(RegistryTable, table=True):
     __tablename__ = "membership"
     __table_args__ = (Index("ix_membership_organisation", "organisation_id", "community_id"),)
 
-    community_id: UUID = Field(primary_key=True)
-    organisation_id: UUID = Field(primary_key=True)
+    community_id: UUID = Field(primary_key=True, foreign_key="community.community_id")
+    organisation_id: UUID = Field(primary_key=True, foreign_key="organisation.organisation_id")
     role: str = Field(sa_column=Column(Text, nullable=False))
     can_edit: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="false"))
     origin: str = Field(sa_column=Column(Text, nullable=False))

@@ -64,10 +64,13 @@ async def get_organisation(organisation_id: UUID, session: SessionDep) -> Organi
 
 @router.put("/organisations/{organisation_id}", response_model=OrganisationPublic, responses=PROBLEMS)
 async def put_organisation(
-    organisation_id: UUID, data: OrganisationCreate, session: SessionDep, _: Coordinator
+    organisation_id: UUID, data: OrganisationCreate, session: SessionDep, principal: Coordinator
 ) -> OrganisationPublic:
-    """Create or update an organisation under a given id (a partner key's organisation)."""
-    organisation = await service.put_organisation(session, organisation_id=organisation_id, data=data)
+    """Create or update an organisation under a given id (a partner key's organisation); a new name
+    reaches its communities' events and matching keys."""
+    organisation = await service.put_organisation(
+        session, organisation_id=organisation_id, data=data, actor=principal.actor
+    )
     return OrganisationPublic.model_validate(organisation)
 
 

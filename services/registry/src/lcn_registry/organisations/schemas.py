@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from lcn_registry.matching.normalise import normalise_website
 from lcn_shared.contracts.vocabulary import MembershipRole, OrganisationType
@@ -49,7 +49,7 @@ class MembershipPut(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: MembershipRole
-    can_edit: bool = Field(False, description="Lets a non-lead partner change the community; leads always may.")
+    can_edit: StrictBool = Field(False, description="Lets a non-lead partner change the community; leads always may.")
 
 
 class MemberPublic(BaseModel):

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from lcn_registry.communities import repository as communities_repository
 from lcn_registry.communities import service as communities
 from lcn_registry.communities.models import Community
 from lcn_registry.matching.normalise import organisation_key
@@ -18,10 +19,9 @@ from lcn_registry.organisations.models import Membership, Organisation
 from lcn_registry.organisations.schemas import MembershipPut, OrganisationCreate
 from lcn_shared.auth import Principal
 from lcn_shared.contracts import MembershipChanged
-from lcn_shared.contracts.base import EventContract
 from lcn_shared.contracts.registry import CommunityMember
 from lcn_shared.contracts.vocabulary import MembershipRole, OrganisationType
-from lcn_shared.messaging.outbox import add_event
+from lcn_shared.messaging.outbox import record_event
 from lcn_shared.problems import Conflict, NotFound
 
 
@@ -63,18 +63,60 @@ async def create_organisation(
     return organisation
 
 
-async def put_organisation(session: AsyncSession, *, organisation_id: UUID, data: OrganisationCreate) -> Organisation:
-    """Create the organisation under a known id (a partner key's organisation), or update it."""
+async def put_organisation(
+    session: AsyncSession, *, organisation_id: UUID, data: OrganisationCreate, actor: str
+) -> Organisation:
+    """Create the organisation under a known id (a partner key's organisation), or update it. A new name
+    or type reaches its communities: they are re-filed for matching and each records a membership change."""
     organisation = await repository.get(session, organisation_id)
     if organisation is None:
         return await create_organisation(session, data=data, organisation_id=organisation_id)
     name_key = organisation_key(data.name)
     await _refuse_known_name(session, name_key=name_key, organisation_id=organisation_id)
+    renamed = (organisation.name, organisation.type) != (data.name, data.type.value)
     organisation.name, organisation.name_key = data.name, name_key
     organisation.type, organisation.website = data.type.value, data.website
     organisation.updated_at = datetime.now(UTC)
     session.add(organisation)
+    if renamed:
+        await _tell_communities(session, organisation=organisation, actor=actor)
     return organisation
+
+
+async def _tell_communities(session: AsyncSession, *, organisation: Organisation, actor: str) -> None:
+    """Each community of a renamed organisation moves to a new version whose event carries the new name,
+    so a read model cannot keep the old one (see ADR 0013); the matching keys follow the name."""
+    from lcn_registry.matching import service as matching  # a cycle: matching merges memberships
+
+    community_ids = sorted(
+        {
+            membership.community_id
+            for membership, _ in await repository.communities_of(session, organisation.organisation_id)
+        }
+    )
+    if not community_ids:
+        return
+    rows = await communities_repository.get_many(session, community_ids, for_update=True)
+    members = await communities.members_of(session, community_ids)
+    for community_id, community in rows.items():
+        role = next(
+            member.role.value
+            for member in members[community_id]
+            if member.organisation_id == organisation.organisation_id
+        )
+        await record_membership_change(
+            session,
+            community=community,
+            organisation=organisation,
+            change="changed",
+            role=role,
+            previous_role=role,
+            members=members[community_id],
+            actor=actor,
+            origin="api",
+            history_change="partner-renamed",
+        )
+    await matching.reindex(session, community_ids)
 
 
 async def organisation_of(session: AsyncSession, principal: Principal) -> Organisation:
@@ -157,6 +199,7 @@ async def set_membership(
         change="changed" if current else "added",
         role=data.role.value,
         previous_role=previous_role,
+        members=(await communities.members_of(session, [community_id]))[community_id],
         actor=principal.actor,
         origin="api",
     )
@@ -181,6 +224,7 @@ async def remove_membership(
         change="removed",
         role=None,
         previous_role=current.role,
+        members=(await communities.members_of(session, [community_id]))[community_id],
         actor=principal.actor,
         origin="api",
     )
@@ -194,16 +238,17 @@ async def record_membership_change(
     change: str,
     role: str | None,
     previous_role: str | None,
+    members: list[CommunityMember],
     actor: str,
     origin: str,
-    staged: list[EventContract] | None = None,
+    history_change: str = "membership-changed",
 ) -> None:
-    """Version, history and event of a membership change (appended to `staged` during imports)."""
+    """Version, history and event of a membership change; `members` are the community's after it."""
     details = {"organisation_id": str(organisation.organisation_id), "name": organisation.name}
     now = communities.record_change(
         session,
         community,
-        change="membership-changed",
+        change=history_change,
         actor=actor,
         origin=origin,
         changes={"membership": {**details, "change": change, "old": previous_role, "new": role}},
@@ -219,12 +264,10 @@ async def record_membership_change(
             "role": role,
             "previous_role": previous_role,
             "changed_at": now,
+            "state": communities.state_of(community, members),
         }
     )
-    if staged is None:
-        await add_event(session, event, occurred_at=now)
-    else:
-        staged.append(event)
+    record_event(session, event, occurred_at=now)
 
 
 async def ensure_organisations(session: AsyncSession, partners: Iterable[dict[str, Any]]) -> dict[str, Organisation]:

@@ -14,9 +14,10 @@ from typing import Any
 import httpx
 import pytest
 
+from lcn_registry.feeds import client as feeds
+from lcn_registry.feeds.client import FeedImportError, FormatChoice
+from lcn_registry.feeds.wire import FeedFormat
 from lcn_shared.auth import Role
-from lcn_shared.cli import feeds
-from lcn_shared.cli.feeds import FeedFormat, FeedImportError, ImportMode
 from lcn_shared.embedded import free_port, spawn, stop_process
 from lcn_shared.settings import PlatformSettings
 from lcn_shared.testing.fixtures import fetch, wait_until
@@ -93,7 +94,7 @@ def test_read_feed_detects_the_format_by_extension_and_drops_a_bom(tmp_path: Pat
     """`.jsonl` is NDJSON; a UTF-8 BOM does not end up in the first record."""
     path = tmp_path / "katapult.jsonl"
     path.write_bytes(b'\xef\xbb\xbf{"external_id": "1"}\n{"external_id": "2"}\n')
-    [batch] = feeds.read_feed(path, FeedFormat.AUTO, 10)
+    [batch] = feeds.read_feed(path, "auto", 10)
     assert batch.media_type == "application/x-ndjson"
     assert batch.body.startswith(b'{"external_id"')
 
@@ -101,16 +102,16 @@ def test_read_feed_detects_the_format_by_extension_and_drops_a_bom(tmp_path: Pat
 @pytest.mark.parametrize(
     ("name", "requested", "expected"),
     [
-        ("feed.json", FeedFormat.AUTO, FeedFormat.JSON),
-        ("feed.NDJSON", FeedFormat.AUTO, FeedFormat.NDJSON),
-        ("feed.jsonl", FeedFormat.AUTO, FeedFormat.NDJSON),
-        ("feed.csv", FeedFormat.AUTO, FeedFormat.CSV),
-        ("feed.txt", FeedFormat.CSV, FeedFormat.CSV),
+        ("feed.json", "auto", "json"),
+        ("feed.NDJSON", "auto", "ndjson"),
+        ("feed.jsonl", "auto", "ndjson"),
+        ("feed.csv", "auto", "csv"),
+        ("feed.txt", "csv", "csv"),
     ],
 )
-def test_detect_format(name: str, requested: FeedFormat, expected: FeedFormat) -> None:
+def test_detect_format(name: str, requested: FormatChoice, expected: FeedFormat) -> None:
     """By extension when `auto`; an explicit format wins."""
-    assert feeds.detect_format(Path(name), requested) is expected
+    assert feeds.detect_format(Path(name), requested) == expected
 
 
 def test_detect_format_asks_for_format_when_the_extension_says_nothing() -> None:
@@ -175,7 +176,7 @@ def test_import_feed_retries_a_batch_after_5xx_and_completes() -> None:
     """Two 503s, then the batch gets through on the third try."""
     batches = feeds.split_json(json.dumps([create_record("KAT-1"), create_record("KAT-2")]), 1)
     client = httpx.Client(transport=httpx.MockTransport(fake_registry([503, 503, 200, 200])), base_url="http://r")
-    run = feeds.import_feed(client, source="katapult", mode=ImportMode.UPSERT, batches=batches)
+    run = feeds.import_feed(client, source="katapult", mode="upsert", batches=batches)
     assert run.job["state"] == "completed"
     assert [result["external_id"] for result in run.results] == ["KAT-1", "KAT-2"]
     assert run.records == 2
@@ -187,7 +188,7 @@ def test_import_feed_stops_on_4xx_with_the_problem_detail() -> None:
     batches = feeds.split_json(json.dumps([create_record("KAT-1"), create_record("KAT-2")]), 1)
     client = httpx.Client(transport=httpx.MockTransport(fake_registry([200, 403, 200])), base_url="http://r")
     with pytest.raises(FeedImportError, match="HTTP 403 Forbidden: This key delivers for 'x'") as raised:
-        feeds.import_feed(client, source="katapult", mode=ImportMode.UPSERT, batches=batches)
+        feeds.import_feed(client, source="katapult", mode="upsert", batches=batches)
     assert raised.value.run is not None
     assert [result["external_id"] for result in raised.value.run.results] == ["KAT-1"]
 

@@ -1,4 +1,4 @@
-"""`lcn feeds import`: deliver a feed file to the registry as an import job of batches, with a progress bar."""
+"""`lcn feeds import`, the registry's `lcn` plugin: deliver a feed file as an import job of batches, with progress."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 import httpx
 import typer
@@ -20,36 +19,24 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.table import Table
 from rich.text import Text
 
-from lcn_shared.settings import DEFAULT_PORTS
+from lcn_registry.feeds.wire import COUNTED, MEDIA_TYPES, FeedFormat, ImportMode, Outcome
+from lcn_registry.plugin import SERVICE
 
 app = typer.Typer(no_args_is_help=True)
 T = TypeVar("T")
-MEDIA_TYPES = {"json": "application/json", "ndjson": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
-EXTENSIONS = {".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson", ".csv": "csv"}
-LIVE_COUNTS = ("added", "updated", "unchanged", "rejected")
-SUMMARY_COUNTS = ("added", "updated", "unchanged", "rejected", "withdrawn", "linked", "review", "new_communities")
+# What the client sends: the first media type the server lists for each format.
+SENT_MEDIA_TYPES: dict[FeedFormat, str] = {
+    feed_format: media_type for media_type, feed_format in reversed(MEDIA_TYPES.items())
+}
+EXTENSIONS: dict[str, FeedFormat] = {".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson", ".csv": "csv"}
+LIVE_COUNTS: tuple[Outcome, ...] = get_args(Outcome)
+FormatChoice = Literal["auto", FeedFormat]
 RESULT_COLUMNS = ("position", "external_id", "outcome", "reason", "community_id", "link")
 TRIES = 3
 RETRY_BACKOFF_SECONDS = 0.5
 REJECTIONS_SHOWN = 20
 # Matching a batch of a thousand records against a large registry takes seconds, not milliseconds.
 TIMEOUT = httpx.Timeout(120.0, connect=10.0)
-
-
-class FeedFormat(StrEnum):
-    """How a feed file is written."""
-
-    AUTO = "auto"
-    JSON = "json"
-    NDJSON = "ndjson"
-    CSV = "csv"
-
-
-class ImportMode(StrEnum):
-    """`upsert` delivers changes; `snapshot` is the source's full list (what is missing gets withdrawn)."""
-
-    UPSERT = "upsert"
-    SNAPSHOT = "snapshot"
 
 
 @dataclass(frozen=True)
@@ -86,24 +73,24 @@ class FeedImportError(Exception):
         self.run: ImportRun | None = None
 
 
-def detect_format(path: Path, requested: FeedFormat = FeedFormat.AUTO) -> FeedFormat:
+def detect_format(path: Path, requested: FormatChoice = "auto") -> FeedFormat:
     """The requested format, or the one the file's extension names."""
-    if requested is not FeedFormat.AUTO:
+    if requested != "auto":
         return requested
     suffix = path.suffix.lower()
     if suffix not in EXTENSIONS:
         raise ValueError(f"cannot tell the format of {path.name}; pass --format json, ndjson or csv")
-    return FeedFormat(EXTENSIONS[suffix])
+    return EXTENSIONS[suffix]
 
 
-def read_feed(path: Path, feed_format: FeedFormat, batch_size: int) -> list[FeedBatch]:
+def read_feed(path: Path, feed_format: FormatChoice, batch_size: int) -> list[FeedBatch]:
     """A feed file split into batches (a BOM is dropped; newlines inside CSV cells are kept as written)."""
     return split_feed(path.read_bytes().decode("utf-8-sig"), detect_format(path, feed_format), batch_size)
 
 
 def split_feed(text: str, feed_format: FeedFormat, batch_size: int) -> list[FeedBatch]:
     """Batches of at most `batch_size` records, each a valid delivery in the same format."""
-    splitters = {FeedFormat.JSON: split_json, FeedFormat.NDJSON: split_ndjson, FeedFormat.CSV: split_csv}
+    splitters = {"json": split_json, "ndjson": split_ndjson, "csv": split_csv}
     return splitters[feed_format](text, batch_size)
 
 
@@ -121,7 +108,7 @@ def split_json(text: str, batch_size: int) -> list[FeedBatch]:
     if not isinstance(document, list):
         raise ValueError('a JSON feed is an array of records or {"records": [...]}')
     return [
-        FeedBatch(json.dumps(list(chunk), ensure_ascii=False).encode(), len(chunk), MEDIA_TYPES["json"])
+        FeedBatch(json.dumps(list(chunk), ensure_ascii=False).encode(), len(chunk), SENT_MEDIA_TYPES["json"])
         for chunk in _chunks(document, batch_size)
     ]
 
@@ -129,7 +116,7 @@ def split_json(text: str, batch_size: int) -> list[FeedBatch]:
 def split_ndjson(text: str, batch_size: int) -> list[FeedBatch]:
     """Non-blank lines in groups of `batch_size`; a broken line travels on and is rejected on its own."""
     lines = [line for line in text.split("\n") if line.strip()]
-    media_type = MEDIA_TYPES["ndjson"]
+    media_type = SENT_MEDIA_TYPES["ndjson"]
     return [
         FeedBatch(("\n".join(chunk) + "\n").encode(), len(chunk), media_type) for chunk in _chunks(lines, batch_size)
     ]
@@ -147,7 +134,7 @@ def split_csv(text: str, batch_size: int) -> list[FeedBatch]:
         writer = csv.writer(buffer)
         writer.writerow(header)
         writer.writerows(chunk)
-        batches.append(FeedBatch(buffer.getvalue().encode(), len(chunk), MEDIA_TYPES["csv"]))
+        batches.append(FeedBatch(buffer.getvalue().encode(), len(chunk), SENT_MEDIA_TYPES["csv"] + "; charset=utf-8"))
     return batches
 
 
@@ -169,8 +156,8 @@ def resolve_url(url: str | None, *, environ: Mapping[str, str] = os.environ) -> 
     """`--url`, else the registry of the running dev stack (stack.json), else the default port."""
     if url:
         return url.rstrip("/")
-    registry = _state_file(environ, "stack.json").get("services", {}).get("registry")
-    return str(registry).rstrip("/") if registry else f"http://127.0.0.1:{DEFAULT_PORTS['registry']}"
+    registry = _state_file(environ, "stack.json").get("services", {}).get(SERVICE.name)
+    return str(registry).rstrip("/") if registry else f"http://127.0.0.1:{SERVICE.default_port}"
 
 
 def resolve_key(key: str | None, *, source: str, environ: Mapping[str, str] = os.environ) -> str:
@@ -245,7 +232,7 @@ def import_feed(
     """Open a job, deliver the batches in order, complete it; `on_batch(records, job)` follows each batch."""
     run, started = ImportRun(source), time.perf_counter()
     try:
-        run.job = _post(client, f"/v1/feeds/{source}/jobs", json={"mode": mode.value})
+        run.job = _post(client, f"/v1/feeds/{source}/jobs", json={"mode": mode})
         for batch in batches:
             path = f"/v1/feeds/{source}/jobs/{run.job['job_id']}/records"
             answer = _post(client, path, content=batch.body, headers={"Content-Type": batch.media_type})
@@ -299,7 +286,7 @@ def _summary(run: ImportRun) -> Table:
     table.add_row("mode", str(run.job.get("mode", "-")))
     table.add_row("records delivered", f"{run.records:,}")
     labels = {"linked": "linked to an existing community", "review": "queued for review"}
-    for name in SUMMARY_COUNTS:
+    for name in COUNTED:
         table.add_row(labels.get(name, name.replace("_", " ")), f"{counts.get(name, 0):,}")
     table.add_row("time", f"{run.seconds:.1f} s ({run.records_per_second:,.0f} records/s)")
     return table
@@ -337,10 +324,8 @@ def deliver_with_progress(
 def import_command(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="The feed file.")],
     source: Annotated[str, typer.Option(help="The feed source: katapult, techniekpact, regional:utrecht, ...")],
-    mode: Annotated[ImportMode, typer.Option(help="snapshot: records missing from the file get withdrawn.")] = (
-        ImportMode.UPSERT
-    ),
-    feed_format: Annotated[FeedFormat, typer.Option("--format", help="auto: by extension.")] = FeedFormat.AUTO,
+    mode: Annotated[ImportMode, typer.Option(help="snapshot: records missing from the file get withdrawn.")] = "upsert",
+    feed_format: Annotated[FormatChoice, typer.Option("--format", help="auto: by extension.")] = "auto",
     batch_size: Annotated[int, typer.Option(min=1, max=10_000, help="Records per request.")] = 500,
     url: Annotated[str | None, typer.Option(help="The registry (default: .lcn/stack.json, else port 8001).")] = None,
     key: Annotated[str | None, typer.Option(help="API key (default: LCN_API_KEY, else .lcn/credentials.json).")] = None,

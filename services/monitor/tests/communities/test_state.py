@@ -1,0 +1,147 @@
+"""Events that carry the community's state: the newest state wins, in whatever order events arrive."""
+
+from __future__ import annotations
+
+import uuid
+from uuid import UUID
+
+from lcn_monitor.communities import repository, service
+from lcn_shared.contracts.registry import CommunityMember
+from lcn_shared.db import SessionFactory, unit_of_work
+from lcn_shared.settings import PlatformSettings
+from services.monitor.tests.communities.builders import (
+    apply,
+    create_membership_changed,
+    create_merged,
+    create_registered,
+    create_state,
+    create_status_changed,
+    create_updated,
+    with_state,
+)
+from services.monitor.tests.communities.test_service import partners_of, row_of
+
+HANZE = uuid.uuid4()
+
+
+def hanze(role: str = "lead", name: str = "Hanzehogeschool") -> CommunityMember:
+    """An organisation as states carry it."""
+    return CommunityMember.model_validate(
+        {"organisation_id": HANZE, "organisation_name": name, "organisation_type": "school-hbo", "role": role}
+    )
+
+
+async def registered(sessions: SessionFactory, community_id: UUID | None = None) -> UUID:
+    """Project a `registered` event carrying its state at version 1."""
+    event = create_registered(community_id)
+    await apply(sessions, service.project_registered, with_state(event, create_state(1)))
+    return event.community_id
+
+
+async def test_a_state_replaces_every_kept_field_and_the_partners(
+    platform: PlatformSettings, sessions: SessionFactory
+) -> None:
+    """Every kept field comes from the state, whatever the event's own fields say (the update names only one)."""
+    community_id = await registered(sessions)
+    state = create_state(
+        2,
+        name="Energy College Emmen",
+        kinds=["lectoraat"],
+        landsdeel="oost",
+        province="overijssel",
+        municipality=None,
+        topsectors=["htsm", "energie"],
+        primary_topsector="htsm",
+        key_technologies=[],
+        education_levels=["hbo", "wo"],
+        status="ended",
+        phase=None,
+        owner_organisation_id=HANZE,
+        members=[hanze()],
+    )
+    await apply(sessions, service.project_updated, with_state(create_updated(community_id, 2, {"name": "x"}), state))
+    row = await row_of(platform, community_id)
+    assert (row["name"], row["kind"], row["kinds"]) == ("Energy College Emmen", "lectoraat", ["lectoraat"])
+    assert (row["landsdeel"], row["province"], row["municipality"]) == ("oost", "overijssel", None)
+    assert (row["topsectors"], row["primary_topsector"]) == (["htsm", "energie"], "htsm")
+    assert (row["key_technologies"], row["education_levels"]) == ([], ["hbo", "wo"])
+    assert (row["status"], row["phase"], row["owner_organisation_id"], row["version"]) == ("ended", None, HANZE, 2)
+    assert partners_of(row) == {str(HANZE): {"name": "Hanzehogeschool", "type": "school-hbo", "role": "lead"}}
+
+
+async def test_an_older_state_after_a_newer_one_loses_nothing(
+    platform: PlatformSettings, sessions: SessionFactory
+) -> None:
+    """Version 3 applied before version 2 (a redriven dead letter): 2 is skipped and 3's fields, which
+    include 2's change, stay."""
+    community_id = await registered(sessions)
+    second = create_state(2, name="Renamed", phase="mature")
+    third = create_state(3, name="Renamed", phase="mature", status="ended")
+    status = create_status_changed(community_id, 3, "active", "ended")
+    await apply(sessions, service.project_status_changed, with_state(status, third))
+    await apply(sessions, service.project_updated, with_state(create_updated(community_id, 2, {"name": "x"}), second))
+    row = await row_of(platform, community_id)
+    assert (row["name"], row["phase"], row["status"], row["version"]) == ("Renamed", "mature", "ended", 3)
+
+
+async def test_the_same_version_again_changes_nothing(platform: PlatformSettings, sessions: SessionFactory) -> None:
+    """A replay of the version the row holds does not even touch the row."""
+    community_id = await registered(sessions)
+    before = await row_of(platform, community_id)
+    await apply(sessions, service.project_updated, with_state(create_updated(community_id, 1, {}), create_state(1)))
+    assert (await row_of(platform, community_id))["projected_at"] == before["projected_at"]
+
+
+async def test_an_event_about_a_community_never_seen_creates_it(
+    platform: PlatformSettings, sessions: SessionFactory
+) -> None:
+    """Its registration was dead-lettered (or is on its way): the state is enough, nothing waits in a DLQ."""
+    community_id = uuid.uuid4()
+    membership = create_membership_changed(community_id, 4, HANZE, "added", "partner")
+    await apply(
+        sessions,
+        service.project_membership_changed,
+        with_state(membership, create_state(4, members=[hanze("partner")])),
+    )
+    row = await row_of(platform, community_id)
+    assert (row["name"], row["version"]) == ("Energy College", 4)
+    assert partners_of(row)[str(HANZE)]["role"] == "partner"
+    await registered(sessions, community_id)  # the late registration is older: it changes nothing
+    assert (await row_of(platform, community_id))["version"] == 4
+
+
+async def test_a_renamed_partner_is_shown_under_its_new_name(
+    platform: PlatformSettings, sessions: SessionFactory
+) -> None:
+    """An organisation's rename reaches the read model as a membership change that carries the new name."""
+    community_id = uuid.uuid4()
+    await apply(
+        sessions,
+        service.project_registered,
+        with_state(create_registered(community_id), create_state(1, members=[hanze()])),
+    )
+    renamed = create_membership_changed(community_id, 2, HANZE, "changed", "lead", organisation_name="Hanze")
+    await apply(
+        sessions,
+        service.project_membership_changed,
+        with_state(renamed, create_state(2, members=[hanze(name="Hanze")])),
+    )
+    assert partners_of(await row_of(platform, community_id))[str(HANZE)]["name"] == "Hanze"
+
+
+async def test_a_merge_with_state_redirects_the_duplicate_even_when_the_survivor_is_unknown(
+    platform: PlatformSettings, sessions: SessionFactory
+) -> None:
+    """The survivor is created from the merge's state, the duplicate's id redirects to it, and the
+    duplicate's late registration fills in its stub without reviving it."""
+    survivor_id, duplicate_id = uuid.uuid4(), uuid.uuid4()
+    merged = with_state(create_merged(survivor_id, duplicate_id, 5), create_state(5, name="Survivor"))
+    await apply(sessions, service.project_merged, merged)
+    await registered(sessions, duplicate_id)
+    duplicate = await row_of(platform, duplicate_id)
+    assert (duplicate["merged_into"], duplicate["version"]) == (survivor_id, 1)
+    async with unit_of_work(sessions) as session:
+        resolved = await service.resolve_community(session, community_id=duplicate_id)
+        listed, total = await repository.page(session, limit=10, offset=0)
+    assert resolved.community_id == survivor_id
+    assert ([community.name for community in listed], total) == (["Survivor"], 1)
