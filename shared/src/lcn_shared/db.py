@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import registry
@@ -28,6 +28,12 @@ SQLModel.metadata.naming_convention = NAMING_CONVENTION
 def table_registry() -> registry:
     """A mapper registry with its own metadata: each service's tables stay apart from the others'."""
     return registry(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+
+
+def core_table(model: type[SQLModel]) -> Table:
+    """The table behind a model: an insert into it runs as plain Core, skipping the ORM's bulk machinery
+    (about a millisecond of CPU per statement on the write path) when nothing is read back."""
+    return model.__table__  # type: ignore[attr-defined, no-any-return]
 
 
 SessionFactory = async_sessionmaker[AsyncSession]

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_shared.contracts.base import EventContract
+from lcn_shared.db import core_table
 from lcn_shared.messaging.tables import OutboxMessage
 
 
@@ -74,5 +75,5 @@ async def write_recorded_events(session: AsyncSession) -> int:
     recorded = session.info.pop(RECORDED, [])
     if recorded:
         rows = [_row(event, occurred_at, trace_context) for event, occurred_at, trace_context in recorded]
-        await session.exec(insert(OutboxMessage), params=rows)
+        await session.exec(insert(core_table(OutboxMessage)), params=rows)
     return len(recorded)

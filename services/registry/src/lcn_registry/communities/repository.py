@@ -11,6 +11,7 @@ from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_registry.communities.models import Community, CommunityChange, CommunityRedirect
+from lcn_shared.db import core_table
 
 
 async def get(session: AsyncSession, community_id: UUID, *, for_update: bool = False) -> Community | None:
@@ -71,10 +72,10 @@ async def move_history(session: AsyncSession, from_community: UUID, to_community
 async def insert_many(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     """Add new communities in one round trip (bulk imports)."""
     if rows:
-        await session.exec(insert(Community), params=rows)
+        await session.exec(insert(core_table(Community)), params=rows)
 
 
 async def add_history(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     """Add history entries in one round trip (bulk imports)."""
     if rows:
-        await session.exec(insert(CommunityChange), params=rows)
+        await session.exec(insert(core_table(CommunityChange)), params=rows)

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_registry.communities.models import Community
 from lcn_registry.organisations.models import Membership, Organisation
+from lcn_shared.db import core_table
 
 
 async def get(session: AsyncSession, organisation_id: UUID) -> Organisation | None:
@@ -101,7 +102,7 @@ async def move_memberships(session: AsyncSession, from_community: UUID, to_commu
 async def insert_memberships(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     """Add memberships in one round trip (bulk imports)."""
     if rows:
-        await session.exec(insert(Membership), params=list(rows))
+        await session.exec(insert(core_table(Membership)), params=list(rows))
 
 
 async def members_of(

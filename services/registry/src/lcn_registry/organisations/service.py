@@ -159,16 +159,15 @@ def member(organisation: Organisation, role: str) -> CommunityMember:
 async def join_as_lead(session: AsyncSession, *, community: Community, principal: Principal) -> CommunityMember:
     """The registering partner's organisation leads the new community (part of its registration)."""
     organisation = await organisation_of(session, principal)
-    session.add(
-        Membership(
-            community_id=community.community_id,
-            organisation_id=organisation.organisation_id,
-            role=MembershipRole.LEAD.value,
-            can_edit=True,
-            origin="api",
-            created_at=community.created_at,
-        )
-    )
+    lead = {
+        "community_id": community.community_id,
+        "organisation_id": organisation.organisation_id,
+        "role": MembershipRole.LEAD.value,
+        "can_edit": True,
+        "origin": "api",
+        "created_at": community.created_at,
+    }
+    await repository.insert_memberships(session, [lead])
     return member(organisation, MembershipRole.LEAD.value)
 
 
