@@ -36,6 +36,7 @@ from lcn_benchmarks.search import measure_search
 from lcn_registry.demo.feeds import KATAPULT, TECHNIEKPACT, DemoFeeds, demo_feeds, large_feeds, write_feed
 from lcn_registry.feeds.client import deliver_with_progress, read_feed, registry_client
 from lcn_shared.auth.keys import Role, issue_key
+from lcn_shared.contracts.registry import COMMUNITY_TOPIC
 from lcn_shared.migrations import migrate
 from lcn_shared.settings import IDENTITY
 
@@ -224,6 +225,14 @@ async def _settle(infra: Infrastructure) -> None:
     conn = await asyncpg.connect(infra.dsn("registry"))
     try:
         while await conn.fetchval("SELECT count(*) FROM outbox_message WHERE sent_at IS NULL"):
+            await asyncio.sleep(0.5)
+        # The registry consumes its own community events (the duplicate review): until its inbox has every
+        # one of them, that consumer competes with search for the cores.
+        published = await conn.fetchval("SELECT count(*) FROM outbox_message WHERE topic = $1", COMMUNITY_TOPIC)
+        deadline = asyncio.get_running_loop().time() + 300
+        while await conn.fetchval("SELECT count(*) FROM inbox_message") < published:
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError("the registry's own consumer did not catch up within 300 s")
             await asyncio.sleep(0.5)
         await conn.execute("VACUUM ANALYZE")
     finally:
