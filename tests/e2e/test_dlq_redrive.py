@@ -16,6 +16,7 @@ from lcn_shared.contracts.registry import COMMUNITY_TOPIC
 from lcn_shared.messaging.dlq import read_dead_letters
 from lcn_shared.settings import PlatformSettings
 from lcn_shared.testing.fixtures import execute, fetch, run_service, service_config, wait_until
+from tests.e2e.consistency import COMPARED_FIELDS
 from tests.e2e.flow import run_lcn
 
 KeyFactory = Callable[..., Awaitable[str]]
@@ -32,23 +33,8 @@ END $$;
 CREATE TRIGGER reject_poisoned_name BEFORE INSERT OR UPDATE ON community
     FOR EACH ROW EXECUTE FUNCTION reject_poisoned_name();
 """
-# Every field the monitor keeps that the registry's community API shows under the same name.
-SHARED_FIELDS = (
-    "name",
-    "kinds",
-    "landsdeel",
-    "province",
-    "municipality",
-    "topsectors",
-    "primary_topsector",
-    "key_technologies",
-    "education_levels",
-    "status",
-    "phase",
-    "owner_organisation_id",
-    "version",
-    "updated_at",
-)
+# Every field the monitor keeps that the registry's community API shows under the same name, and when it changed.
+SHARED_FIELDS = (*COMPARED_FIELDS, "updated_at")
 
 
 async def registry_view(registry: httpx.AsyncClient, community_id: str) -> dict[str, Any]:
