@@ -86,7 +86,7 @@ def create_service_app(definition: ServiceDefinition, config: ServiceConfig | No
         logger=logging.getLogger(f"lcn.{definition.name}.broker"),
     )
     runtime = ServiceRuntime(config=config, broker=broker, metrics=KitMetrics(), tracer_provider=tracer_provider)
-    for consumer in definition.consumers:
+    for consumer in definition.consumers if config.service.consumers_enabled else ():
         consumer.attach(runtime)
     for contract in definition.publishes:
         broker.publisher(

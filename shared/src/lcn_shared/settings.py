@@ -63,6 +63,8 @@ class ServiceSettings(BaseSettings):
     max_upload_bytes: int = 64 * 1_048_576  # bulk feed deliveries, on the paths a service marks as uploads
     auth_cache_seconds: float = 2.0  # how long a revoked key may still pass: see ADR 0016
     relay_enabled: bool = True
+    # Off for an API-only replica, or a test that needs none: joining a consumer group waits for its rebalance.
+    consumers_enabled: bool = True
     relay_batch_size: int = 1000
     relay_poll_seconds: float = 1.0
     relay_linger_seconds: float = 0.005

@@ -74,8 +74,9 @@ async def create_feed_caller(platform: PlatformSettings, feed_source: str = "kat
 
 @asynccontextmanager
 async def running_registry(platform: PlatformSettings) -> AsyncIterator[httpx.AsyncClient]:
-    """The registry running on the test's databases and topics, and a client for it."""
-    async with run_service(create_app, service_config(platform, "registry")) as (_, client):
+    """The registry running on the test's databases and topics, and a client for it; without its duplicate-review
+    consumer, which no test here needs and whose group join costs seconds per test."""
+    async with run_service(create_app, service_config(platform, "registry", consumers_enabled=False)) as (_, client):
         yield client
 
 

@@ -23,7 +23,7 @@ Pair = frozenset[tuple[str, str]]
 @pytest.fixture
 async def registry(platform: PlatformSettings) -> AsyncIterator[httpx.AsyncClient]:
     """A running registry."""
-    async with run_service(create_app, service_config(platform, "registry")) as (_, client):
+    async with run_service(create_app, service_config(platform, "registry", consumers_enabled=False)) as (_, client):
         yield client
 
 

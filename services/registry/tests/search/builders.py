@@ -36,7 +36,7 @@ def create_registry_app(config: ServiceConfig | None = None) -> FastAPI:
 @asynccontextmanager
 async def running_registry(platform: PlatformSettings) -> AsyncIterator[httpx.AsyncClient]:
     """A running registry on the test's databases (ready: it reads PostgreSQL, the relay is off)."""
-    config = service_config(platform, "registry", relay_enabled=False)
+    config = service_config(platform, "registry", relay_enabled=False, consumers_enabled=False)
     async with run_service(create_registry_app, config, wait_ready=False) as (_, client):
         yield client
 
