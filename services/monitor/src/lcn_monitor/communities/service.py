@@ -11,6 +11,7 @@ carried (no `state`) are applied field by field as before.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -28,6 +29,7 @@ from lcn_shared.contracts import (
     CommunityUpdated,
     MembershipChanged,
 )
+from lcn_shared.contracts.registry import CommunityMember
 from lcn_shared.contracts.vocabulary import MembershipRole, OrganisationType
 from lcn_shared.envelope import Envelope
 from lcn_shared.problems import NotFound
@@ -202,12 +204,7 @@ def _registered_row(event: CommunityRegistered, *, envelope: Envelope) -> dict[s
         "status": event.status.value,
         "phase": event.phase.value if event.phase else None,
         "owner_organisation_id": event.owner_organisation_id,
-        "partners": {
-            str(member.organisation_id): _partner(
-                name=member.organisation_name, organisation_type=member.organisation_type, role=member.role
-            )
-            for member in event.members
-        },
+        "partners": _partners(event.members),
         "version": event.version,
         "registered_at": event.registered_at,
         "updated_at": event.registered_at,
@@ -222,15 +219,20 @@ def _state_row(community_id: UUID, state: CommunityState, *, envelope: Envelope)
         "community_id": community_id,
         "kind": state.kinds[0].value,
         "owner_organisation_id": state.owner_organisation_id,
-        "partners": {
-            str(member.organisation_id): _partner(
-                name=member.organisation_name, organisation_type=member.organisation_type, role=member.role
-            )
-            for member in state.members
-        },
+        "partners": _partners(state.members),
         "registered_at": state.registered_at,
         "updated_at": state.updated_at,
         "last_event_id": envelope.id,
+    }
+
+
+def _partners(members: Iterable[CommunityMember]) -> dict[str, Any]:
+    """The partner map of a community's members, keyed by organisation id."""
+    return {
+        str(member.organisation_id): _partner(
+            name=member.organisation_name, organisation_type=member.organisation_type, role=member.role
+        )
+        for member in members
     }
 
 
