@@ -109,6 +109,19 @@ async def remember(
     session.add(stored)
 
 
+def replayed(stored: StoredAnswer) -> JSONResponse:
+    """The first answer again, marked `Idempotent-Replayed`."""
+    headers = {**stored.headers, "Idempotent-Replayed": "true"}
+    return JSONResponse(stored.body, status_code=stored.status_code, headers=headers)
+
+
+async def remember_response(session: AsyncSession, *, principal: str, key: str, response: JSONResponse) -> None:
+    """Store a claimed key's answer (its body and the headers a replay repeats), in the request's transaction."""
+    kept = {name: value for name, value in response.headers.items() if name.lower() in REPLAYED_HEADERS}
+    body = json.loads(bytes(response.body))
+    await remember(session, principal=principal, key=key, status_code=response.status_code, body=body, headers=kept)
+
+
 async def answer_once(
     session: AsyncSession,
     *,
@@ -122,16 +135,7 @@ async def answer_once(
         return await act()
     stored = await claim(session, principal=principal, key=key, request_fingerprint=request_fingerprint)
     if stored is not None:
-        headers = {**stored.headers, "Idempotent-Replayed": "true"}
-        return JSONResponse(stored.body, status_code=stored.status_code, headers=headers)
+        return replayed(stored)
     response = await act()
-    kept = {name: value for name, value in response.headers.items() if name.lower() in REPLAYED_HEADERS}
-    await remember(
-        session,
-        principal=principal,
-        key=key,
-        status_code=response.status_code,
-        body=json.loads(bytes(response.body)),
-        headers=kept,
-    )
+    await remember_response(session, principal=principal, key=key, response=response)
     return response

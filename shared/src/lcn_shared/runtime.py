@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from lcn_shared.messaging.stalls import PartitionStalls
 
 
-@dataclass
+@dataclass(eq=False)  # one per app, compared and hashed by identity
 class ServiceRuntime:
     """Configuration, broker, metrics and tracing from create_app; engine and relay from the lifespan."""
 

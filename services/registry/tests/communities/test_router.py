@@ -9,8 +9,10 @@ from uuid import UUID
 
 import httpx
 
+from lcn_registry.communities.flows import REGISTRATIONS
+from lcn_registry.main import create_app
 from lcn_shared.settings import PlatformSettings
-from lcn_shared.testing.fixtures import execute, wait_until
+from lcn_shared.testing.fixtures import execute, run_service, service_config, wait_until
 from services.registry.tests.communities.builders import (
     IssueKey,
     assert_problem,
@@ -178,18 +180,19 @@ async def test_different_callers_use_the_same_idempotency_key_independently(
     assert await count_rows(platform, "community") == 2
 
 
-async def test_concurrent_posts_with_one_idempotency_key_register_one_community(
+async def test_concurrent_posts_with_one_idempotency_key_to_two_replicas_register_one_community(
     platform: PlatformSettings, api_key: IssueKey
 ) -> None:
-    """Both POSTs are in flight together (one holds the key's claim, the other waits on it); one community results."""
+    """Two registry processes get the same key at once: one holds the key's claim, the other waits on it in
+    PostgreSQL; one community results and the second answer is the first one replayed."""
     partner = await create_partner(api_key)
     headers = partner.headers | {"Idempotency-Key": "concurrent"}
-    async with running_registry(platform) as client:
+    async with running_registry(platform) as first, running_registry(platform) as second:
         # Blocking inserts into `community` parks the claimant there, and the other request on the claim.
         async with held_lock(platform, "LOCK TABLE community IN EXCLUSIVE MODE"):
             both = asyncio.gather(
-                client.post("/v1/communities", json=create_community_body(), headers=headers),
-                client.post("/v1/communities", json=create_community_body(), headers=headers),
+                first.post("/v1/communities", json=create_community_body(), headers=headers),
+                second.post("/v1/communities", json=create_community_body(), headers=headers),
             )
             await lock_waiters(platform, 2)
         responses = await both
@@ -198,6 +201,68 @@ async def test_concurrent_posts_with_one_idempotency_key_register_one_community(
     assert sorted(response.headers.get("idempotent-replayed", "no") for response in responses) == ["no", "true"]
     assert await count_rows(platform, "community") == 1
     assert len(await outbox_events(platform, "registered")) == 1
+
+
+async def test_one_idempotency_key_twice_in_one_group_commit_registers_once_and_replays(
+    platform: PlatformSettings, api_key: IssueKey
+) -> None:
+    """Registrations that arrive while a batch is written share the next one (ADR 0018); a key sent twice
+    in it registers one community, and the second request gets the first answer replayed."""
+    partner = await create_partner(api_key)
+    keyed = partner.headers | {"Idempotency-Key": "twice"}
+    config = service_config(platform, "registry", consumers_enabled=False)
+    async with run_service(create_app, config) as (app, client):
+        runtime = app.state.runtime
+        async with held_lock(platform, "LOCK TABLE community IN EXCLUSIVE MODE"):
+            blocker = asyncio.ensure_future(
+                client.post("/v1/communities", json=create_community_body(), headers=partner.headers)
+            )
+            await lock_waiters(platform, 1)
+            both = asyncio.gather(
+                client.post("/v1/communities", json=create_community_body(), headers=keyed),
+                client.post("/v1/communities", json=create_community_body(), headers=keyed),
+            )
+            await wait_until(lambda: REGISTRATIONS.waiting(runtime) == 2, timeout=10, what="two queued requests")
+        responses = await both
+        assert (await blocker).status_code == 201
+    assert [response.status_code for response in responses] == [201, 201]
+    assert responses[0].json() == responses[1].json()
+    assert [response.headers.get("idempotent-replayed", "no") for response in responses] == ["no", "true"]
+    assert await count_rows(platform, "community") == 2
+    assert len(await outbox_events(platform, "registered")) == 2
+
+
+async def test_a_registration_that_fails_in_a_group_commit_fails_alone(
+    platform: PlatformSettings, api_key: IssueKey
+) -> None:
+    """A batch that fails as a whole is written again one by one: the request at fault gets its error,
+    the others in its batch are registered."""
+    partner = await create_partner(api_key)
+    config = service_config(platform, "registry", consumers_enabled=False)
+    async with run_service(create_app, config) as (app, client):
+        runtime = app.state.runtime
+        # A partner's name that no row may hold: its registration fails in the database, the others do not.
+        await execute(
+            platform,
+            "registry",
+            "ALTER TABLE community ADD CONSTRAINT test_no_doomed CHECK (name <> 'Doomed')",
+        )
+        async with held_lock(platform, "LOCK TABLE community IN EXCLUSIVE MODE"):
+            blocker = asyncio.ensure_future(
+                client.post("/v1/communities", json=create_community_body(), headers=partner.headers)
+            )
+            await lock_waiters(platform, 1)
+            batch = asyncio.gather(
+                client.post("/v1/communities", json=create_community_body(name="Fine 1"), headers=partner.headers),
+                client.post("/v1/communities", json=create_community_body(name="Doomed"), headers=partner.headers),
+                client.post("/v1/communities", json=create_community_body(name="Fine 2"), headers=partner.headers),
+            )
+            await wait_until(lambda: REGISTRATIONS.waiting(runtime) == 3, timeout=10, what="three queued requests")
+        responses = await batch
+        assert (await blocker).status_code == 201
+    assert [response.status_code for response in responses] == [201, 409, 201]
+    assert await count_rows(platform, "community") == 3
+    assert len(await outbox_events(platform, "registered")) == 3
 
 
 async def test_merged_away_id_answers_308_to_the_surviving_community(

@@ -87,14 +87,15 @@ async def test_a_partners_organisation_is_registered_on_its_first_write(
 async def test_a_new_partners_concurrent_first_registrations_both_succeed(
     platform: PlatformSettings, api_key: IssueKey
 ) -> None:
-    """Two first writes of one partner both register its organisation; neither fails on the other's insert."""
+    """Two first writes of one partner, to two registry processes at once, both register its organisation;
+    neither fails on the other's insert. (In one process they would share a group commit.)"""
     owner = await create_partner(api_key, "Hanzehogeschool Groningen")
-    async with running_registry(platform) as client:
+    async with running_registry(platform) as first, running_registry(platform) as second:
         # Both requests see no organisation yet and then queue on the insert.
         async with held_lock(platform, "LOCK TABLE organisation IN EXCLUSIVE MODE"):
             both = asyncio.gather(
-                client.post("/v1/communities", json=create_community_body(), headers=owner.headers),
-                client.post(
+                first.post("/v1/communities", json=create_community_body(), headers=owner.headers),
+                second.post(
                     "/v1/communities", json=create_community_body(name="Energy Lab Assen"), headers=owner.headers
                 ),
             )

@@ -37,7 +37,7 @@ def _row(event: EventContract, occurred_at: datetime, trace_context: dict[str, s
     }
 
 
-def _current_trace_context() -> dict[str, str]:
+def current_trace_context() -> dict[str, str]:
     """The current span's context (the HTTP request), so it continues through the relay into every consumer."""
     trace_context: dict[str, str] = {}
     propagate.inject(trace_context)
@@ -47,10 +47,18 @@ def _current_trace_context() -> dict[str, str]:
 RECORDED = "lcn.recorded_events"
 
 
-def record_event(session: AsyncSession, event: EventContract, *, occurred_at: datetime | None = None) -> None:
-    """Record `event` on the session; the unit of work writes it to the outbox at commit, in recording order."""
+def record_event(
+    session: AsyncSession,
+    event: EventContract,
+    *,
+    occurred_at: datetime | None = None,
+    trace_context: dict[str, str] | None = None,
+) -> None:
+    """Record `event` on the session; the unit of work writes it to the outbox at commit, in recording order.
+    The event continues the current trace, or `trace_context` (a request's, when a batch writes for many)."""
     recorded: list[tuple[EventContract, datetime, dict[str, str]]] = session.info.setdefault(RECORDED, [])
-    recorded.append((event, occurred_at or datetime.now(UTC), _current_trace_context()))
+    context = trace_context if trace_context is not None else current_trace_context()
+    recorded.append((event, occurred_at or datetime.now(UTC), context))
 
 
 @sa_event.listens_for(Session, "before_commit")

@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Header, Query, Request, status
 from fastapi.responses import JSONResponse
 
-from lcn_registry.communities import repository, service
+from lcn_registry.communities import flows, repository, service
 from lcn_registry.communities.schemas import (
     ChangePublic,
     CommunityCreate,
@@ -22,9 +22,10 @@ from lcn_registry.communities.schemas import (
 from lcn_registry.matching import service as matching
 from lcn_registry.matching.profiles import PROFILE_FIELDS
 from lcn_shared.auth import Principal, Role, require
-from lcn_shared.concurrency import etag, expected_version
+from lcn_shared.concurrency import expected_version
 from lcn_shared.db import SessionDep
-from lcn_shared.idempotency import answer_once, fingerprint
+from lcn_shared.idempotency import fingerprint
+from lcn_shared.messaging.outbox import current_trace_context
 from lcn_shared.problems import NotFound, PermanentRedirect, problem_responses
 
 router = APIRouter(prefix="/communities", tags=["communities"])
@@ -64,42 +65,31 @@ async def redirecting(session: SessionDep, community_id: UUID, request: Request)
 CommunityId = Annotated[UUID, Depends(resolved_community_id)]
 
 
-def _answer(community: CommunityPublic, *, status_code: int = 200, location: str | None = None) -> JSONResponse:
-    """A community with its ETag (and Location when created)."""
-    headers = {"ETag": etag(community.version)} | ({"Location": location} if location else {})
-    return JSONResponse(community.model_dump(mode="json"), status_code=status_code, headers=headers)
-
-
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CommunityPublic, responses=PROBLEMS)
 async def register_community(
     data: CommunityCreate,
-    session: SessionDep,
     principal: Writer,
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Register a learning community; a partner's organisation becomes its lead (penvoerder).
     Its possible duplicates are looked for after the commit (`matching.consumers`)."""
-
-    async def register() -> JSONResponse:
-        community = await service.register_community(session, data=data, principal=principal)
-        # The collection's URL plus the id: what `url_for` gives, without walking the routes on every POST.
-        location = f"{str(request.url.replace(query='')).rstrip('/')}/{community.community_id}"
-        return _answer(service.public(community), status_code=status.HTTP_201_CREATED, location=location)
-
-    return await answer_once(
-        session,
-        principal=principal.key_id,
-        key=idempotency_key,
-        request_fingerprint=fingerprint("POST", request.url.path, data.model_dump_json().encode()),
-        act=register,
+    registration = flows.RegistrationRequest(
+        data=data,
+        principal=principal,
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint("POST", request.url.path, data.model_dump_json().encode()),
+        # The collection's URL: what `url_for` gives, without walking the routes on every POST.
+        collection_url=str(request.url.replace(query="")).rstrip("/"),
+        trace_context=current_trace_context(),
     )
+    return await flows.REGISTRATIONS.submit(request.app.state.runtime, registration)
 
 
 @router.get("/{community_id}", response_model=CommunityPublic, responses=PROBLEMS, name="get_community")
 async def get_community(community_id: CommunityId, session: SessionDep) -> JSONResponse:
     """One community, with its ETag for a later change."""
-    return _answer(service.public(await service.get_community(session, community_id=community_id)))
+    return flows.answer(service.public(await service.get_community(session, community_id=community_id)))
 
 
 @router.patch(
@@ -127,7 +117,7 @@ async def update_community(
         )
     if patch.model_fields_set & PROFILE_FIELDS:
         await matching.reindex(session, [community_id])
-    return _answer(service.public(community))
+    return flows.answer(service.public(community))
 
 
 @router.post("/{community_id}/status", response_model=CommunityPublic, responses=PROBLEMS)
@@ -150,7 +140,7 @@ async def change_status(
             expected_version=expected_version(if_match),
             principal=principal,
         )
-    return _answer(service.public(community))
+    return flows.answer(service.public(community))
 
 
 @router.get("/{community_id}/history", response_model=HistoryPublic, responses=PROBLEMS)

@@ -236,16 +236,17 @@ def registered_event(row: Mapping[str, Any], members: list[CommunityMember], ori
 
 @dataclass(frozen=True)
 class Registration:
-    """A new community: its table row (already inserted), its first members and the values it was given."""
+    """A new community: its table row (already inserted), its first members, the values it was given,
+    who registered it and the trace of the request that did (None: the current one)."""
 
     row: Mapping[str, Any]
     members: list[CommunityMember]
     values: dict[str, Any]
+    actor: str
+    trace_context: dict[str, str] | None = None
 
 
-async def record_registrations(
-    session: AsyncSession, registrations: Sequence[Registration], *, actor: str, origin: str
-) -> None:
+async def record_registrations(session: AsyncSession, registrations: Sequence[Registration], *, origin: str) -> None:
     """What every registration writes besides its row, through the API or a feed alike: the history
     entry, the matching keys and the `registered` event, in one round trip per table."""
     history, keys = [], []
@@ -256,7 +257,7 @@ async def record_registrations(
                 row["community_id"],
                 version=row["version"],
                 change="registered",
-                actor=actor,
+                actor=registration.actor,
                 origin=origin,
                 changes=registration_changes(registration.values),
                 changed_at=row["created_at"],
@@ -272,7 +273,8 @@ async def record_registrations(
             partner_keys=(organisation_key(member.organisation_name) for member in registration.members),
         )
         keys += index_rows(row["community_id"], profile)
-        record_event(session, registered_event(row, registration.members, origin), occurred_at=row["created_at"])
+        event = registered_event(row, registration.members, origin)
+        record_event(session, event, occurred_at=row["created_at"], trace_context=registration.trace_context)
     await repository.add_history(session, history)
     await matching_repository.add_keys(session, keys)
 
@@ -293,24 +295,51 @@ def new_community_row(values: dict[str, Any], *, owner_organisation_id: UUID | N
     }
 
 
-async def register_community(session: AsyncSession, *, data: CommunityCreate, principal: Principal) -> Community:
-    """Register a community; a partner's organisation becomes its lead. Stage `community.registered`."""
+@dataclass(frozen=True)
+class NewCommunity:
+    """A community to register through the API, by whom, and the trace of the request (None: the current one)."""
+
+    data: CommunityCreate
+    principal: Principal
+    trace_context: dict[str, str] | None = None
+
+
+async def register_community(session: AsyncSession, *, data: CommunityCreate, principal: Principal) -> CommunityPublic:
+    """Register one community; a partner's organisation becomes its lead. Stage `community.registered`."""
+    return (await register_communities(session, [NewCommunity(data, principal)]))[0]
+
+
+async def register_communities(session: AsyncSession, new: Sequence[NewCommunity]) -> list[CommunityPublic]:
+    """Register communities in one round trip per table; each partner's organisation leads its own.
+    Stage a `community.registered` per community. Answers with the new communities as the API shows them."""
     from lcn_registry.organisations import service as organisation_service  # a cycle: memberships change communities
 
     now = datetime.now(UTC)
-    values = data.model_dump(mode="json")
-    row = new_community_row(values, owner_organisation_id=principal.organisation_id, now=now)
-    row["provenance"] = {name: {"origin": "api", "actor": principal.actor} for name in data.model_fields_set}
-    # A Core insert, as feeds do: nothing reads the new row back in this request, and the ORM's unit of
-    # work cost a third of a registration's CPU (ADR 0015). The object only shapes the answer.
-    await repository.insert_many(session, [row])
-    community = Community(**row)
-    members = []
-    if principal.organisation_id is not None:
-        members.append(await organisation_service.join_as_lead(session, community=community, principal=principal))
-    registration = Registration(row=values_of(community), members=members, values=values)
-    await record_registrations(session, [registration], actor=principal.actor, origin="api")
-    return community
+    leading = {
+        organisation_id: await organisation_service.organisation_of(session, principal)
+        for organisation_id, principal in {
+            one.principal.organisation_id: one.principal for one in new if one.principal.organisation_id is not None
+        }.items()
+    }
+    rows, communities, registrations, leads = [], [], [], []
+    for one in new:
+        values = one.data.model_dump(mode="json")
+        row = new_community_row(values, owner_organisation_id=one.principal.organisation_id, now=now)
+        actor = one.principal.actor
+        row["provenance"] = {name: {"origin": "api", "actor": actor} for name in one.data.model_fields_set}
+        members = []
+        if one.principal.organisation_id is not None:
+            lead, member = organisation_service.lead(leading[one.principal.organisation_id], row)
+            leads.append(lead)
+            members.append(member)
+        rows.append(row)
+        communities.append(CommunityPublic.model_validate(row))  # from the values in hand: nothing is read back
+        registrations.append(Registration(row, members, values, actor, one.trace_context))
+    # Core inserts, as feeds do: the ORM's unit of work cost a third of a registration's CPU (ADR 0015).
+    await repository.insert_many(session, rows)
+    await organisation_service.add_leads(session, leads)
+    await record_registrations(session, registrations, origin="api")
+    return communities
 
 
 async def update_community(

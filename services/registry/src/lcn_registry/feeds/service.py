@@ -229,10 +229,11 @@ async def _found_communities(
             )
             members.append(organisations.member(organisation, partner["role"]))
         community_rows.append(row)
-        registrations.append(communities.Registration(row=row, members=members, values=values))
+        registration = communities.Registration(row=row, members=members, values=values, actor=batch.job.created_by)
+        registrations.append(registration)
     await communities_repository.insert_many(session, community_rows)
     await organisations_repository.insert_memberships(session, memberships)
-    await communities.record_registrations(session, registrations, actor=batch.job.created_by, origin=batch.origin)
+    await communities.record_registrations(session, registrations, origin=batch.origin)
     return created
 
 

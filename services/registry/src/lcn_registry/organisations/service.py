@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -156,19 +156,22 @@ def member(organisation: Organisation, role: str) -> CommunityMember:
     )
 
 
-async def join_as_lead(session: AsyncSession, *, community: Community, principal: Principal) -> CommunityMember:
-    """The registering partner's organisation leads the new community (part of its registration)."""
-    organisation = await organisation_of(session, principal)
-    lead = {
-        "community_id": community.community_id,
+def lead(organisation: Organisation, community: Mapping[str, Any]) -> tuple[dict[str, Any], CommunityMember]:
+    """The registering partner's organisation as the new community's lead: the membership row and the member."""
+    row = {
+        "community_id": community["community_id"],
         "organisation_id": organisation.organisation_id,
         "role": MembershipRole.LEAD.value,
         "can_edit": True,
         "origin": "api",
-        "created_at": community.created_at,
+        "created_at": community["created_at"],
     }
-    await repository.insert_memberships(session, [lead])
-    return member(organisation, MembershipRole.LEAD.value)
+    return row, member(organisation, MembershipRole.LEAD.value)
+
+
+async def add_leads(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert new communities' lead memberships in one round trip (part of their registration)."""
+    await repository.insert_memberships(session, rows)
 
 
 async def set_membership(
