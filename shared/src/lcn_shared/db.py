@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
+import pydantic_core
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, Table
 from sqlalchemy.engine import URL
@@ -51,7 +52,16 @@ def create_engine(url: URL, *, pool_size: int = 10, application_name: str = "lcn
         # a connection broken meanwhile fails its request once and is discarded by the pool.
         pool_recycle=1800,
         connect_args={"server_settings": {"application_name": application_name}},
+        # pydantic-core's JSON in Rust, not the standard library's: JSON(B) columns (event payloads,
+        # provenance, raw feed records) were a tenth of a feed import's CPU in `json.dumps` alone.
+        json_serializer=_json_text,
+        json_deserializer=pydantic_core.from_json,
     )
+
+
+def _json_text(value: Any) -> str:
+    """A JSON column's value as text."""
+    return pydantic_core.to_json(value).decode()
 
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:

@@ -32,7 +32,7 @@ def envelope_of(event: EventContract) -> Envelope:
         type=event.event_type,
         subject=event.aggregate_id(),
         time=NOW,
-        data=event.model_dump(mode="json"),
+        body=event.model_dump(mode="json"),
     )
 
 

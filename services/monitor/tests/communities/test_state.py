@@ -6,6 +6,7 @@ import uuid
 from uuid import UUID
 
 from lcn_monitor.communities import repository, service
+from lcn_shared.contracts.base import EventContract
 from lcn_shared.contracts.registry import CommunityMember
 from lcn_shared.db import SessionFactory, unit_of_work
 from lcn_shared.settings import PlatformSettings
@@ -17,6 +18,7 @@ from services.monitor.tests.communities.builders import (
     create_state,
     create_status_changed,
     create_updated,
+    envelope_of,
     with_state,
 )
 from services.monitor.tests.communities.test_service import partners_of, row_of
@@ -145,3 +147,59 @@ async def test_a_merge_with_state_redirects_the_duplicate_even_when_the_survivor
         listed, total = await repository.page(session, limit=10, offset=0)
     assert resolved.community_id == survivor_id
     assert ([community.name for community in listed], total) == (["Survivor"], 1)
+
+
+async def project_poll(sessions: SessionFactory, *events: EventContract) -> None:
+    """Apply events as one poll of the consumer: one call of the batch projection, in one unit of work."""
+    async with unit_of_work(sessions) as session:
+        await service.project_all(session, [(event, envelope_of(event)) for event in events])  # type: ignore[misc]
+
+
+async def test_a_poll_writes_the_newest_state_of_each_community(
+    platform: PlatformSettings, sessions: SessionFactory
+) -> None:
+    """States of one community in one poll, out of order: the row ends at the newest, whatever came last."""
+    first, second = uuid.uuid4(), uuid.uuid4()
+    await project_poll(
+        sessions,
+        with_state(create_registered(first), create_state(1)),
+        with_state(create_updated(first, 3, {"name": "Drie"}), create_state(3, name="Drie")),
+        with_state(create_registered(second), create_state(1, name="Tweede")),
+        with_state(create_updated(first, 2, {"name": "Twee"}), create_state(2, name="Twee")),
+    )
+    assert ((await row_of(platform, first))["name"], (await row_of(platform, first))["version"]) == ("Drie", 3)
+    assert (await row_of(platform, second))["name"] == "Tweede"
+
+
+async def test_an_event_without_a_state_in_a_poll_keeps_its_place_in_the_order(
+    platform: PlatformSettings, sessions: SessionFactory
+) -> None:
+    """An event from before states were carried is applied field by field after the states before it and
+    before the ones after it, so the newest version still wins."""
+    community_id = uuid.uuid4()
+    await project_poll(
+        sessions,
+        with_state(create_registered(community_id), create_state(1)),
+        create_updated(community_id, 2, {"name": "Zonder staat"}),
+        with_state(
+            create_status_changed(community_id, 3, "active", "ended"),
+            create_state(3, name="Zonder staat", status="ended"),
+        ),
+    )
+    row = await row_of(platform, community_id)
+    assert (row["name"], row["status"], row["version"]) == ("Zonder staat", "ended", 3)
+
+
+async def test_a_merge_in_a_poll_redirects_after_the_states_before_it(
+    platform: PlatformSettings, sessions: SessionFactory
+) -> None:
+    """The duplicate's registration and the merge arrive in one poll: the duplicate ends redirected."""
+    survivor, duplicate = uuid.uuid4(), uuid.uuid4()
+    await project_poll(
+        sessions,
+        with_state(create_registered(survivor), create_state(1)),
+        with_state(create_registered(duplicate), create_state(1, name="Dubbel")),
+        with_state(create_merged(survivor, duplicate, 2), create_state(2)),
+    )
+    assert (await row_of(platform, duplicate))["merged_into"] == survivor
+    assert (await row_of(platform, survivor))["version"] == 2

@@ -6,23 +6,25 @@ import asyncio
 import logging
 import traceback
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from aiokafka import ConsumerRecord, TopicPartition
 from faststream.kafka.annotations import KafkaMessage
+from faststream.message import StreamMessage
 from faststream.middlewares import AckPolicy
 from opentelemetry import propagate
-from opentelemetry.trace import SpanKind
-from pydantic import ValidationError
+from opentelemetry.trace import Span, SpanKind
+from pydantic import BaseModel, ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_shared.contracts.base import EventContract
 from lcn_shared.db import unit_of_work
 from lcn_shared.envelope import Envelope, EnvelopeError, from_kafka, header_text
 from lcn_shared.messaging.failures import classify, is_transient
-from lcn_shared.messaging.inbox import first_delivery
+from lcn_shared.messaging.inbox import first_deliveries
 from lcn_shared.messaging.stalls import PartitionConsumer, PartitionStalls
 from lcn_shared.runtime import ServiceRuntime
 
@@ -34,6 +36,7 @@ DLQ_HEADER_PREFIX = "lcn-dlq-"
 BATCH_WAIT_MS = 20
 Outcome = Literal["processed", "duplicate", "ignored"]
 Apply = Callable[[AsyncSession, Any, Envelope], Awaitable[None]]
+ApplyBatch = Callable[[AsyncSession, Sequence[tuple[Any, Envelope]]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -44,18 +47,54 @@ class Handler:
     apply: Apply
 
 
+@dataclass(frozen=True)
+class BatchHandler:
+    """How some event types are applied a poll at a time: the service function gets every new event of
+    these types in the poll, in topic order, after the poll's events of other handlers. For effects that
+    gain from one query for many events (and may not depend on their order relative to those others)."""
+
+    contracts: tuple[type[EventContract], ...]
+    apply: ApplyBatch
+    # A tolerant reader: the few fields the handler reads, parsed instead of the whole contract (for a
+    # handler that looks at every event and acts on few). None: the contract of each event's type.
+    reads: type[BaseModel] | None = None
+
+    def contract_of(self, event_type: str) -> type[EventContract]:
+        """The contract of one of the handled types."""
+        return next(contract for contract in self.contracts if contract.event_type == event_type)
+
+    def model_of(self, event_type: str) -> type[BaseModel]:
+        """What an event of this type is parsed as for the handler."""
+        return self.reads or self.contract_of(event_type)
+
+
 @dataclass
 class EventConsumer:
     """One named consumer of one logical topic, dispatching on the CloudEvents type."""
 
     name: str
     topic: str
-    handlers: Sequence[Handler]
+    handlers: Sequence[Handler | BatchHandler]
     description: str = ""
-    _by_type: dict[str, Handler] = field(init=False, repr=False)
+    # How long a poll waits for records; None: the service's `consumer_fetch_wait_ms`. A consumer whose
+    # effect nobody waits for may poll less often, in bigger batches, for less CPU per event.
+    fetch_wait_ms: int | None = None
+    _by_type: dict[str, Handler | BatchHandler] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._by_type = {handler.contract.event_type: handler for handler in self.handlers}
+        self._by_type = {
+            contract.event_type: handler
+            for handler in self.handlers
+            for contract in (handler.contracts if isinstance(handler, BatchHandler) else (handler.contract,))
+        }
+
+    @property
+    def contracts(self) -> set[type[EventContract]]:
+        """The events this consumer applies (any other type on its topic is recorded and skipped)."""
+        return {
+            handler.contract_of(event_type) if isinstance(handler, BatchHandler) else handler.contract
+            for event_type, handler in self._by_type.items()
+        }
 
     def attach(self, runtime: ServiceRuntime) -> None:
         """Subscribe on the runtime's broker; offsets are committed only after the effect."""
@@ -67,7 +106,8 @@ class EventConsumer:
             batch=True,
             max_records=runtime.config.service.consumer_batch_size,
             batch_timeout_ms=BATCH_WAIT_MS,
-            fetch_max_wait_ms=runtime.config.service.consumer_fetch_wait_ms,
+            fetch_max_wait_ms=self.fetch_wait_ms or runtime.config.service.consumer_fetch_wait_ms,
+            decoder=_undecoded,
             title=f"{self.name}:{self.topic}",
             description=self.description or None,
         )
@@ -174,7 +214,25 @@ class EventConsumer:
     ) -> list[Outcome]:
         """Apply records in order in one transaction; all or none take effect."""
         async with unit_of_work(runtime.sessions()) as session:
-            return [await self._apply_traced(session, record, envelope, runtime) for record, envelope in parsed]
+            claimed = await first_deliveries(
+                session, consumer=self.name, events=[(envelope.id, envelope.type) for _, envelope in parsed]
+            )
+            outcomes: list[Outcome] = []
+            batched: dict[BatchHandler, list[tuple[ConsumerRecord[bytes, bytes], Envelope]]] = {}
+            for record, envelope in parsed:
+                first = envelope.id in claimed
+                claimed.discard(envelope.id)  # the same event twice in one batch: the second is a duplicate
+                handler = self._by_type.get(envelope.type)
+                if not first:
+                    outcomes.append("duplicate")
+                elif isinstance(handler, BatchHandler):
+                    batched.setdefault(handler, []).append((record, envelope))
+                    outcomes.append("processed")
+                else:
+                    outcomes.append(await self._apply_traced(session, record, envelope, runtime))
+            for batch_handler, events in batched.items():
+                await self._apply_batch_traced(session, batch_handler, events, runtime)
+            return outcomes
 
     async def _failed(
         self,
@@ -209,8 +267,29 @@ class EventConsumer:
     async def _apply_traced(
         self, session: AsyncSession, record: ConsumerRecord[bytes, bytes], envelope: Envelope, runtime: ServiceRuntime
     ) -> Outcome:
-        """Apply one record in a CONSUMER span that continues the producer's trace (one trace per event)."""
-        parent = propagate.extract(header_text(record.headers))
+        """Apply one claimed record in a CONSUMER span that continues the producer's trace (one trace per event)."""
+        with self._process_span(record, envelope, runtime):
+            return await self._apply(session, envelope)
+
+    async def _apply_batch_traced(
+        self,
+        session: AsyncSession,
+        handler: BatchHandler,
+        events: Sequence[tuple[ConsumerRecord[bytes, bytes], Envelope]],
+        runtime: ServiceRuntime,
+    ) -> None:
+        """Apply a poll's events for one batch handler at once, each event in its own CONSUMER span that
+        continues its producer's trace (one trace per event, as for single handlers)."""
+        payloads = [(envelope.validate(handler.model_of(envelope.type)), envelope) for _, envelope in events]
+        with ExitStack() as spans:
+            for record, envelope in events:
+                spans.enter_context(self._process_span(record, envelope, runtime, batch=len(events)))
+            await handler.apply(session, payloads)
+
+    def _process_span(
+        self, record: ConsumerRecord[bytes, bytes], envelope: Envelope, runtime: ServiceRuntime, *, batch: int = 1
+    ) -> AbstractContextManager[Span]:
+        """The CONSUMER span of processing one record, a child of the span that published it."""
         attributes = {
             "messaging.system": "kafka",
             "messaging.operation.type": "process",
@@ -219,22 +298,23 @@ class EventConsumer:
             "messaging.message.id": envelope.id,
             "messaging.kafka.offset": record.offset,
             "messaging.destination.partition.id": str(record.partition),
+            "messaging.batch.message_count": batch,
             "cloudevents.event_type": envelope.type,
         }
-        with runtime.tracer.start_as_current_span(
-            f"{record.topic} process", context=parent, kind=SpanKind.CONSUMER, attributes=attributes
-        ):
-            return await self._apply(session, envelope)
+        return runtime.tracer.start_as_current_span(
+            f"{record.topic} process",
+            context=propagate.extract(header_text(record.headers)),
+            kind=SpanKind.CONSUMER,
+            attributes=attributes,
+        )
 
     async def _apply(self, session: AsyncSession, envelope: Envelope) -> Outcome:
-        """Inbox claim plus the handler's effect, inside the caller's transaction."""
-        claimed = await first_delivery(session, consumer=self.name, event_id=envelope.id, event_type=envelope.type)
-        if not claimed:
-            return "duplicate"
+        """The handler's effect of a claimed event, inside the caller's transaction."""
         handler = self._by_type.get(envelope.type)
         if handler is None:  # a type this consumer does not need; recorded so it is skipped next time
             return "ignored"
-        payload = handler.contract.model_validate(envelope.data)
+        assert isinstance(handler, Handler), "batch handlers are applied per poll"
+        payload = envelope.validate(handler.contract)
         await handler.apply(session, payload, envelope)
         return "processed"
 
@@ -271,6 +351,11 @@ class EventConsumer:
             attempts,
             error,
         )
+
+
+async def _undecoded(message: StreamMessage[Any]) -> None:
+    """No body for the handler: it reads the raw records, so FastStream's JSON decoding of each would be wasted."""
+    return None
 
 
 def _parse_all(records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[tuple[ConsumerRecord[bytes, bytes], Envelope]]:

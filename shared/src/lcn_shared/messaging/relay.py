@@ -229,7 +229,7 @@ class OutboxRelay:
                 event_type=row["event_type"],
                 subject=row["subject"],
                 time=row["occurred_at"],
-                data=json.loads(row["payload"]),
+                data=row["payload"].encode(),  # the JSONB's text as it is: no decode and encode again
                 trace_headers=trace_headers,
             )
             spans.append(span)

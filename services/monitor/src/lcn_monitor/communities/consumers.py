@@ -9,17 +9,16 @@ from lcn_shared.contracts import (
     MembershipChanged,
 )
 from lcn_shared.contracts.registry import COMMUNITY_TOPIC
-from lcn_shared.messaging.consumer import EventConsumer, Handler
+from lcn_shared.messaging.consumer import BatchHandler, EventConsumer
 
 community_projection = EventConsumer(
     name="monitor.community-projection",
     topic=COMMUNITY_TOPIC,
     handlers=[
-        Handler(CommunityRegistered, service.project_registered),
-        Handler(CommunityUpdated, service.project_updated),
-        Handler(CommunityStatusChanged, service.project_status_changed),
-        Handler(MembershipChanged, service.project_membership_changed),
-        Handler(CommunityMerged, service.project_merged),
+        BatchHandler(
+            (CommunityRegistered, CommunityUpdated, CommunityStatusChanged, MembershipChanged, CommunityMerged),
+            service.project_all,
+        )
     ],
     description="Keeps the monitor's read model of communities in step with the registry, merges included.",
 )

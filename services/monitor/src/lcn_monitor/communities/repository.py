@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import cache
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import func, or_
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_monitor.communities.models import CommunityView
+from lcn_shared.db import core_table
 
 
 async def insert_if_absent(session: AsyncSession, values: dict[str, Any]) -> None:
@@ -19,17 +22,24 @@ async def insert_if_absent(session: AsyncSession, values: dict[str, Any]) -> Non
     await session.exec(insert(CommunityView).values(**values).on_conflict_do_nothing())
 
 
-async def upsert_newer(session: AsyncSession, values: dict[str, Any]) -> None:
-    """Insert the row, or overwrite it when `values` hold a newer version (one statement, no lock to take).
-    The redirect (`merged_into`) is not part of a community's state, so it is kept."""
-    statement = insert(CommunityView).values(**values)
-    changed = {name: statement.excluded[name] for name in values if name != "community_id"}
-    await session.exec(
-        statement.on_conflict_do_update(
-            index_elements=[col(CommunityView.community_id)],
-            set_=changed | {"projected_at": func.clock_timestamp()},
-            where=col(CommunityView.version) < statement.excluded.version,
-        )
+async def upsert_newer(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert each row, or overwrite the stored one when the row holds a newer version (one round trip, no
+    lock to take; at most one row per community). The redirect (`merged_into`) is not part of a community's
+    state, so it is kept."""
+    if rows:
+        await session.exec(_upsert_newer(tuple(rows[0])), params=list(rows))
+
+
+@cache
+def _upsert_newer(columns: tuple[str, ...]) -> Insert:
+    """The upsert of these columns, built once: building it per event cost more than running it."""
+    table = core_table(CommunityView)  # plain Core: the ORM's bulk-insert path adds nothing to an upsert
+    statement = insert(table)
+    changed = {name: statement.excluded[name] for name in columns if name != "community_id"}
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.community_id],
+        set_=changed | {"projected_at": func.clock_timestamp()},
+        where=table.c.version < statement.excluded.version,
     )
 
 

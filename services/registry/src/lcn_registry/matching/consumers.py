@@ -1,13 +1,16 @@
 """The registry's consumer of its own community events: duplicates of new communities, off the request path."""
 
 from lcn_registry.matching import service
+from lcn_registry.matching.schemas import Registered
 from lcn_shared.contracts import CommunityRegistered
 from lcn_shared.contracts.registry import COMMUNITY_TOPIC
-from lcn_shared.messaging.consumer import EventConsumer, Handler
+from lcn_shared.messaging.consumer import BatchHandler, EventConsumer
 
 duplicate_review = EventConsumer(
     name="registry.duplicate-review",
     topic=COMMUNITY_TOPIC,
-    handlers=[Handler(CommunityRegistered, service.review_registered)],
+    handlers=[BatchHandler((CommunityRegistered,), service.review_registered, reads=Registered)],
     description="Queues a community registered through the API for review when it looks like an older one.",
+    # A review is read by a coordinator later: half a second more is nothing, and bigger polls cost less.
+    fetch_wait_ms=500,
 )

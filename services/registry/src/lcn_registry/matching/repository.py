@@ -8,9 +8,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, func, or_, text, tuple_, update
+from sqlalchemy import delete, func, or_, text, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -50,11 +49,8 @@ async def candidates(session: AsyncSession, keys: Iterable[str]) -> dict[str, li
     return {key: members for key, members in found.items() if always_used(key) or len(members) <= MAX_BLOCK_SIZE}
 
 
-async def community_profiles(
-    session: AsyncSession, community_ids: Iterable[UUID], *, registered_before: UUID | None = None
-) -> dict[UUID, Profile]:
-    """Matching profiles of golden records, with their partners' normalised names; with `registered_before`,
-    only of those registered before that one (a pair is reviewed once: newer against older)."""
+async def community_profiles(session: AsyncSession, community_ids: Iterable[UUID]) -> dict[UUID, Profile]:
+    """Matching profiles of golden records, with their partners' normalised names."""
     ids = list(set(community_ids))
     if not ids:
         return {}
@@ -74,10 +70,6 @@ async def community_profiles(
         Community.website,
         partner_keys,
     ).where(col(Community.community_id).in_(ids))
-    if registered_before is not None:
-        this = aliased(Community)
-        earlier = select(this.created_at, this.community_id).where(this.community_id == registered_before)
-        query = query.where(tuple_(Community.created_at, Community.community_id) < earlier.scalar_subquery())
     rows = await session.exec(query)
     return {
         row[0]: profiles.profile(
@@ -92,6 +84,17 @@ async def community_profiles(
         )
         for row in rows
     }
+
+
+async def registration_order(session: AsyncSession, community_ids: Iterable[UUID]) -> dict[UUID, tuple[datetime, UUID]]:
+    """When each golden record was registered, as a key that orders records (ties broken by id)."""
+    ids = list(set(community_ids))
+    if not ids:
+        return {}
+    rows = await session.exec(
+        select(Community.community_id, Community.created_at).where(col(Community.community_id).in_(ids))
+    )
+    return {community_id: (created_at, community_id) for community_id, created_at in rows}
 
 
 async def holding_source(session: AsyncSession, feed_source: str, community_ids: Iterable[UUID]) -> set[UUID]:

@@ -31,3 +31,12 @@ class MergeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     community_id: UUID
+
+
+class Registered(BaseModel):
+    """What the duplicate review reads of a `registered` event: which community, and whether the API
+    registered it. The rest (the community's whole state) is not parsed: most such events are skipped
+    (feed records are matched while they are imported)."""
+
+    community_id: UUID
+    origin: str

@@ -21,12 +21,13 @@ from lcn_registry.matching import repository
 from lcn_registry.matching.blocking import always_used, block_keys, index_rows
 from lcn_registry.matching.models import MatchReview
 from lcn_registry.matching.profiles import PROFILE_FIELDS
+from lcn_registry.matching.schemas import Registered
 from lcn_registry.matching.scoring import Profile, Score, compare
 from lcn_registry.matching.survivorship import SourceView, golden_partners, golden_values, manual_fields
 from lcn_registry.organisations import repository as organisations_repository
 from lcn_registry.organisations import service as organisations
 from lcn_registry.organisations.models import Membership, Organisation
-from lcn_shared.contracts import CommunityMerged, CommunityRegistered
+from lcn_shared.contracts import CommunityMerged
 from lcn_shared.envelope import Envelope
 from lcn_shared.messaging.outbox import record_event
 from lcn_shared.problems import Conflict, NotFound
@@ -276,30 +277,35 @@ async def explain_pair(session: AsyncSession, *, community_id: UUID, other_id: U
     return compare(known[community_id], known[other_id]).explain()
 
 
-async def review_registered(session: AsyncSession, event: CommunityRegistered, envelope: Envelope) -> None:
-    """Queue a community registered through the API for review when it looks like an older one.
+async def review_registered(session: AsyncSession, events: Sequence[tuple[Registered, Envelope]]) -> None:
+    """Queue communities registered through the API for review when they look like older ones.
 
-    Runs on the registry's own `community.registered` event, off the request path (its registration filed
-    it under its keys already, so feeds find it at once). A community registered through the API is never
-    merged automatically: its registrant was just given its id. A coordinator decides instead. Feed
-    registrations were matched while they were imported."""
-    if event.origin == "api":
-        await find_duplicates(session, community_id=event.community_id)
+    Runs on the registry's own `community.registered` events, a poll's worth at a time, off the request
+    path (their registration filed them under their keys already, so feeds find them at once). A community
+    registered through the API is never merged automatically: its registrant was just given its id. A
+    coordinator decides instead. Feed registrations were matched while they were imported."""
+    await find_duplicates(session, community_ids=[event.community_id for event, _ in events if event.origin == "api"])
 
 
-async def find_duplicates(session: AsyncSession, *, community_id: UUID) -> None:
-    """Queue the golden record and the older one it most likely duplicates, if any, for review."""
-    known = await repository.community_profiles(session, [community_id])
-    if community_id not in known:
-        return  # merged away since
-    profile = known[community_id]
-    keys = block_keys(profile)
-    blocks = await repository.candidates(session, keys)
-    others = {other for members in blocks.values() for other in members} - {community_id}
-    known = await repository.community_profiles(session, others, registered_before=community_id)
-    match = _assign([_ranked(profile, keys, blocks, known)])[0]
-    if match.decision != "distinct" and match.candidate_id is not None and match.score is not None:
-        await repository.add_reviews(session, [review_row(community_id, match, datetime.now(UTC))])
+async def find_duplicates(session: AsyncSession, *, community_ids: Sequence[UUID]) -> None:
+    """Queue each golden record and the older one it most likely duplicates, if any, for review (a pair is
+    reviewed once: the newer record against the older one), with one query per step for all of them."""
+    new = await repository.community_profiles(session, community_ids)  # one merged away since is left out
+    if not new:
+        return
+    keys = {community_id: block_keys(profile) for community_id, profile in new.items()}
+    blocks = await repository.candidates(session, {key for record_keys in keys.values() for key in record_keys})
+    pool = {other for members in blocks.values() for other in members}
+    known = await repository.community_profiles(session, pool - new.keys()) | new
+    order = await repository.registration_order(session, known)
+    now, reviews = datetime.now(UTC), []
+    for community_id, profile in new.items():
+        blocked = {other for key in keys[community_id] for other in blocks.get(key, ())}
+        older = {other: known[other] for other in blocked & order.keys() if order[other] < order[community_id]}
+        match = _assign([_ranked(profile, keys[community_id], blocks, older)])[0]
+        if match.decision != "distinct" and match.candidate_id is not None and match.score is not None:
+            reviews.append(review_row(community_id, match, now))
+    await repository.add_reviews(session, reviews)
 
 
 def review_row(community_id: UUID, match: Match, now: datetime) -> dict[str, Any]:
