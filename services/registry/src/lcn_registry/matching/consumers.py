@@ -11,7 +11,6 @@ duplicate_review = EventConsumer(
     topic=COMMUNITY_TOPIC,
     handlers=[BatchHandler((CommunityRegistered,), service.review_registered, reads=Registered)],
     description="Queues a community registered through the API for review when it looks like an older one.",
-    # A review is read by a coordinator later, so its polls may wait longer and be bigger (less CPU per
-    # event). Not much longer: at 500 ms the embedded broker at times held other clients' deliveries back.
-    fetch_wait_ms=200,
+    # Polls wait the service's default: with longer waits (200 or 500 ms, for bigger polls at less CPU per
+    # event) the embedded broker at times held every delivery back for seconds (ADR 0018).
 )
