@@ -50,9 +50,7 @@ async def batches(platform: PlatformSettings) -> AsyncIterator[Batches]:
     """A service whose one consumer applies the test topic with a batch handler."""
     await execute(platform, HOST_DATABASE, APPLIED_TABLE)
     handler = Batches()
-    consumer = EventConsumer(
-        name="kit.batches", topic=TOPIC, handlers=[BatchHandler((ThingHappened,), handler.apply)], fetch_wait_ms=300
-    )
+    consumer = EventConsumer(name="kit.batches", topic=TOPIC, handlers=[BatchHandler((ThingHappened,), handler.apply)])
     definition = ServiceDefinition(name="kittest", title="Kit test", description="", consumers=[consumer])
     settings = ServiceSettings(
         **TEST_SERVICE_SETTINGS,

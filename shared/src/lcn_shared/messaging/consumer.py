@@ -76,9 +76,6 @@ class EventConsumer:
     topic: str
     handlers: Sequence[Handler | BatchHandler]
     description: str = ""
-    # How long a poll waits for records; None: the service's `consumer_fetch_wait_ms`. A consumer whose
-    # effect nobody waits for may poll less often, in bigger batches, for less CPU per event.
-    fetch_wait_ms: int | None = None
     _by_type: dict[str, Handler | BatchHandler] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -106,7 +103,7 @@ class EventConsumer:
             batch=True,
             max_records=runtime.config.service.consumer_batch_size,
             batch_timeout_ms=BATCH_WAIT_MS,
-            fetch_max_wait_ms=self.fetch_wait_ms or runtime.config.service.consumer_fetch_wait_ms,
+            fetch_max_wait_ms=runtime.config.service.consumer_fetch_wait_ms,
             decoder=_undecoded,
             title=f"{self.name}:{self.topic}",
             description=self.description or None,
