@@ -50,12 +50,16 @@ def monitor_view(row: dict[str, Any]) -> dict[str, Any]:
 async def monitor_communities(monitor: httpx.AsyncClient, *, page_size: int = 500) -> dict[str, dict[str, Any]]:
     """Every community the monitor lists (merged-away ids are not listed), by id."""
     rows: dict[str, dict[str, Any]] = {}
+    offset = 0
     while True:
-        response = await monitor.get("/v1/communities", params={"limit": page_size, "offset": len(rows)})
+        response = await monitor.get("/v1/communities", params={"limit": page_size, "offset": offset})
         response.raise_for_status()
         page = response.json()
         rows |= {row["community_id"]: row for row in page["data"]}
-        if not page["data"] or len(rows) >= page["count"]:
+        # Advance by what the page held, not by what is collected: while the monitor still applies events,
+        # rows move between pages, and an offset of len(rows) could ask for the same page for ever.
+        offset += len(page["data"])
+        if len(page["data"]) < page_size or offset >= page["count"]:
             return rows
 
 

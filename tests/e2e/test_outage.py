@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -11,7 +13,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from lcn_monitor.main import create_app as create_monitor
 from lcn_registry.main import create_app as create_registry
@@ -25,8 +27,10 @@ from tests.e2e.consistency import differences, monitor_communities
 from tests.e2e.flow import post_community
 
 OUTAGE_SECONDS = 30.0
+CATCH_UP_SECONDS = 120.0
 COMMUNITIES = 150
 EVENTS_PER_COMMUNITY = 7  # registered, five updates (PATCH with If-Match), a status change: 1,050 events
+log = logging.getLogger(__name__)
 RENAMES = ("Noord", "Oost", "Zuid", "West", "Midden")
 WRITERS = 12
 PROJECTION = "monitor.community-projection"
@@ -123,6 +127,7 @@ async def test_acceptance_outage_monitor_database_away_30s_loses_nothing_and_dea
         started = time.monotonic()
         async with database_refusing_connections(platform, "monitor"):
             versions = await write_all(registry, key)
+            log.info("%d communities written %.1f s into the outage", len(versions), time.monotonic() - started)
             stalled = await wait_until(
                 lambda: _stalled(monitor), timeout=OUTAGE_SECONDS, what="the monitor to report its consumer stalled"
             )
@@ -139,9 +144,9 @@ async def test_acceptance_outage_monitor_database_away_30s_loses_nothing_and_dea
         assert emitted >= 1000
         assert observer.between(started, ended) >= emitted  # the other consumer kept flowing
 
-        await wait_until(
-            lambda: _caught_up(monitor, versions), timeout=120, interval=0.5, what="the monitor to catch up"
-        )
+        log.info("outage ended %.1f s after it began; waiting for the monitor", ended - started)
+        if not await _within(CATCH_UP_SECONDS, lambda: _caught_up(monitor, versions)):
+            pytest.fail(await _diagnosis(platform, monitor, versions))
         assert await differences(registry, monitor, versions) == {}
         assert (await monitor.get("/health/ready")).json()["checks"]["consumers"] == "ok"
         dead_lettered = metrics.consumer_messages.labels(PROJECTION, "dead_lettered")._value.get()
@@ -167,3 +172,37 @@ async def _caught_up(monitor: httpx.AsyncClient, versions: dict[str, int]) -> bo
     except httpx.HTTPStatusError:  # a pooled connection from before the outage fails once
         return False
     return all(community_id in held and held[community_id]["version"] == v for community_id, v in versions.items())
+
+
+async def _within(seconds: float, check: Callable[[], Awaitable[bool]]) -> bool:
+    """True as soon as the check passes; False when it has not within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not await check():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.5)
+    return True
+
+
+async def _diagnosis(platform: PlatformSettings, monitor: httpx.AsyncClient, versions: dict[str, int]) -> str:
+    """Why the monitor did not catch up: its readiness, what it holds, and its group's offsets per partition."""
+    held = await monitor_communities(monitor)
+    behind = {community_id: (held.get(community_id, {}).get("version"), v) for community_id, v in versions.items()}
+    behind = {community_id: pair for community_id, pair in behind.items() if pair[0] != pair[1]}
+    topic = platform.topic(COMMUNITY_TOPIC)
+    probe = AIOKafkaConsumer(
+        bootstrap_servers=platform.kafka_bootstrap_servers, group_id=platform.consumer_group("monitor")
+    )
+    await probe.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(probe.partitions_for_topic(topic) or ())]
+        ends = await probe.end_offsets(partitions)
+        offsets = {tp.partition: (await probe.committed(tp), ends[tp]) for tp in partitions}
+    finally:
+        await probe.stop()
+    ready = (await monitor.get("/health/ready")).json()
+    return (
+        f"the monitor did not catch up within {CATCH_UP_SECONDS:.0f} s: {len(behind)} of {len(versions)} "
+        f"communities differ (held version, expected), e.g. {dict(list(behind.items())[:5])}; "
+        f"committed/end offsets per partition: {offsets}; readiness: {json.dumps(ready)}"
+    )
