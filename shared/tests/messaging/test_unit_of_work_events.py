@@ -9,12 +9,14 @@ from typing import Any
 
 import asyncpg
 import pytest
-from sqlalchemy import Table, event, func
+from sqlalchemy import Table, func
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from lcn_shared import db
 from lcn_shared.contracts import CommunityUpdated
 from lcn_shared.db import SessionFactory, create_engine, create_session_factory, unit_of_work
+from lcn_shared.messaging import outbox
 from lcn_shared.messaging.outbox import RECORDED, record_event, recorded_events
 from lcn_shared.messaging.tables import OutboxMessage
 from lcn_shared.migrations import ensure_database
@@ -22,18 +24,21 @@ from lcn_shared.settings import PlatformSettings, asyncpg_dsn
 
 
 class Statements:
-    """Counts the statements that write the outbox."""
+    """Counts the round trips that write the outbox (`insert_rows` is one: a COPY)."""
 
     def __init__(self) -> None:
         self.outbox_inserts = 0
 
-    def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.lstrip().upper().startswith("INSERT INTO OUTBOX_MESSAGE"):
+    async def insert_rows(self, session: AsyncSession, table: Table, rows: Any, **options: Any) -> None:
+        if table.name == "outbox_message":
             self.outbox_inserts += 1
+        await db.insert_rows(session, table, rows, **options)
 
 
 @pytest.fixture
-async def sessions(platform: PlatformSettings) -> AsyncIterator[tuple[SessionFactory, Statements]]:
+async def sessions(
+    platform: PlatformSettings, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[SessionFactory, Statements]]:
     """Sessions on a database of this test that holds only the outbox, and a count of its inserts."""
     name = platform.database_name("kit")
     await ensure_database(platform, name)
@@ -42,7 +47,7 @@ async def sessions(platform: PlatformSettings) -> AsyncIterator[tuple[SessionFac
     async with engine.begin() as conn:
         await conn.run_sync(lambda sync: SQLModel.metadata.create_all(sync, tables=[table]))
     statements = Statements()
-    event.listen(engine.sync_engine, "before_cursor_execute", statements)
+    monkeypatch.setattr(outbox, "insert_rows", statements.insert_rows)
     try:
         yield create_session_factory(engine), statements
     finally:

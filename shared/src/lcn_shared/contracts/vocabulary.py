@@ -36,8 +36,8 @@ class Term(StrEnum):
     @classmethod
     def parse(cls, text: str) -> Self:
         """The term whose code, label or alias matches `text` (case, accents and punctuation ignored)."""
-        if text in cls._value2member_map_:  # the code itself: the common case, no folding needed
-            return cls(text)
+        if (term := cls._value2member_map_.get(text)) is not None:  # the code itself: the common case
+            return term  # type: ignore[return-value]
         term = _spellings(cls).get(fold(text))
         if not isinstance(term, cls):
             raise ValueError(f"{text!r} is not a known {cls.__name__}; see /v1/vocabularies")

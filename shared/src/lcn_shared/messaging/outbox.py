@@ -13,12 +13,11 @@ from typing import Any
 
 from opentelemetry import propagate
 from sqlalchemy import event as sa_event
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_shared.contracts.base import EventContract
-from lcn_shared.db import core_table
+from lcn_shared.db import JSONText, core_table, insert_rows
 from lcn_shared.messaging.tables import OutboxMessage
 
 
@@ -32,7 +31,7 @@ def _row(event: EventContract, occurred_at: datetime, trace_context: dict[str, s
         "source": event.source,
         "subject": event.aggregate_id(),
         "occurred_at": occurred_at,
-        "payload": event.model_dump(mode="json"),
+        "payload": JSONText(event.model_dump_json()),
         "trace_context": trace_context,
     }
 
@@ -83,5 +82,5 @@ async def write_recorded_events(session: AsyncSession) -> int:
     recorded = session.info.pop(RECORDED, [])
     if recorded:
         rows = [_row(event, occurred_at, trace_context) for event, occurred_at, trace_context in recorded]
-        await session.exec(insert(core_table(OutboxMessage)), params=rows)
+        await insert_rows(session, core_table(OutboxMessage), rows)
     return len(recorded)

@@ -34,16 +34,23 @@ log = logging.getLogger(__name__)
 RELAY_LOCK_KEY = zlib.crc32(b"lcn.outbox.relay")
 PURGE_INTERVAL_SECONDS = 3600.0
 
-# Due rows in commit order; a row waits while an earlier row of the same key is backing off.
+# Due rows in commit order; a row waits while an earlier row of the same key is backing off. The keys held
+# back are gathered first (almost always none): a correlated NOT EXISTS over the pending rows let the
+# planner, with the statistics of a table that was empty when last analysed, scan every pending row once
+# per due row (1,000 x 1,000 index entries a batch, half a second, during a bulk import).
 SELECT_DUE = """
+WITH held AS MATERIALIZED (
+    SELECT topic, message_key, min(seq) AS seq
+    FROM outbox_message
+    WHERE sent_at IS NULL AND next_attempt_at > now()
+    GROUP BY topic, message_key
+)
 SELECT o.event_id, o.topic, o.message_key, o.event_type, o.source, o.subject, o.occurred_at,
        o.payload::text AS payload, o.trace_context::text AS trace_context, o.attempts
 FROM outbox_message o
 WHERE o.sent_at IS NULL AND o.next_attempt_at <= now()
   AND NOT EXISTS (
-    SELECT 1 FROM outbox_message e
-    WHERE e.sent_at IS NULL AND e.topic = o.topic AND e.message_key = o.message_key
-      AND e.seq < o.seq AND e.next_attempt_at > now())
+    SELECT 1 FROM held h WHERE h.topic = o.topic AND h.message_key = o.message_key AND h.seq < o.seq)
 ORDER BY o.seq
 LIMIT $1
 """

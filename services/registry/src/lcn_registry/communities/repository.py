@@ -6,12 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import insert
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_registry.communities.models import Community, CommunityChange, CommunityRedirect
-from lcn_shared.db import core_table
+from lcn_shared.db import WriteBehind, core_table, insert_rows
 
 
 async def get(session: AsyncSession, community_id: UUID, *, for_update: bool = False) -> Community | None:
@@ -69,13 +68,11 @@ async def move_history(session: AsyncSession, from_community: UUID, to_community
     )
 
 
-async def insert_many(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+async def insert_many(session: AsyncSession | WriteBehind, rows: Sequence[dict[str, Any]]) -> None:
     """Add new communities in one round trip (bulk imports)."""
-    if rows:
-        await session.exec(insert(core_table(Community)), params=rows)
+    await insert_rows(session, core_table(Community), rows)
 
 
-async def add_history(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+async def add_history(session: AsyncSession | WriteBehind, rows: Sequence[dict[str, Any]]) -> None:
     """Add history entries in one round trip (bulk imports)."""
-    if rows:
-        await session.exec(insert(core_table(CommunityChange)), params=rows)
+    await insert_rows(session, core_table(CommunityChange), rows)

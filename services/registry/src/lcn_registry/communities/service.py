@@ -249,6 +249,16 @@ class Registration:
 async def record_registrations(session: AsyncSession, registrations: Sequence[Registration], *, origin: str) -> None:
     """What every registration writes besides its row, through the API or a feed alike: the history
     entry, the matching keys and the `registered` event, in one round trip per table."""
+    history, keys = registration_rows(session, registrations, origin=origin)
+    await repository.add_history(session, history)
+    await matching_repository.add_keys(session, keys)
+
+
+def registration_rows(
+    session: AsyncSession, registrations: Sequence[Registration], *, origin: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Record the registrations' `registered` events on the session and return their history and matching
+    key rows, for the caller to insert (no I/O: a bulk import computes this while its rows are written)."""
     history, keys = [], []
     for registration in registrations:
         row = registration.row
@@ -275,8 +285,7 @@ async def record_registrations(session: AsyncSession, registrations: Sequence[Re
         keys += index_rows(row["community_id"], profile)
         event = registered_event(row, registration.members, origin)
         record_event(session, event, occurred_at=row["created_at"], trace_context=registration.trace_context)
-    await repository.add_history(session, history)
-    await matching_repository.add_keys(session, keys)
+    return history, keys
 
 
 def new_community_row(values: dict[str, Any], *, owner_organisation_id: UUID | None, now: datetime) -> dict[str, Any]:

@@ -8,11 +8,11 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import func, text, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_registry.feeds.models import ImportJob, ImportResult, SourceRecord
+from lcn_shared.db import WriteBehind, core_table, insert_rows
 
 # Feed imports run one at a time across the registry: incremental matching then sees every
 # earlier record, and two deliveries can never race to create the same community.
@@ -56,10 +56,9 @@ async def lineage(session: AsyncSession, community_id: UUID) -> list[SourceRecor
     return list(rows.all())
 
 
-async def insert_records(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+async def insert_records(session: AsyncSession | WriteBehind, rows: Sequence[dict[str, Any]]) -> None:
     """Add new source records in one round trip."""
-    if rows:
-        await session.exec(insert(SourceRecord), params=rows)
+    await insert_rows(session, core_table(SourceRecord), rows)
 
 
 async def touch(
@@ -114,8 +113,7 @@ async def jobs(session: AsyncSession, feed_source: str, *, limit: int) -> list[I
 
 async def add_results(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     """Store per-record results in one round trip."""
-    if rows:
-        await session.exec(insert(ImportResult), params=rows)
+    await insert_rows(session, core_table(ImportResult), rows)
 
 
 async def results(

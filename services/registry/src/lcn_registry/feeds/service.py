@@ -31,6 +31,7 @@ from lcn_registry.organisations import repository as organisations_repository
 from lcn_registry.organisations import service as organisations
 from lcn_shared.auth import Principal, Role
 from lcn_shared.contracts import FeedImportCompleted
+from lcn_shared.db import WriteBehind
 from lcn_shared.messaging.outbox import record_event
 from lcn_shared.problems import Conflict, Forbidden, NotFound
 
@@ -181,7 +182,9 @@ async def _add_new(session: AsyncSession, batch: Batch, fresh: list[Parsed]) -> 
         for item, profile, match in zip(fresh, record_profiles, matches, strict=True)
         if match.decision != "link"
     ]
-    created = await _found_communities(session, batch, founding)
+    # The bulk inserts from here on run while the next rows are computed.
+    writes = WriteBehind(session)
+    created = await _found_communities(session, writes, batch, founding)
     source_rows, reviews = [], []
     for item, match in zip(fresh, matches, strict=True):
         if match.decision == "link":
@@ -195,12 +198,13 @@ async def _add_new(session: AsyncSession, batch: Batch, fresh: list[Parsed]) -> 
             reviews.append(matching.review_row(community_id, match, batch.now))
         source_rows.append(_source_row(batch, item, community_id, match.explain()))
         batch.results.append(_result(item, "added", community_id, link))
-    await repository.insert_records(session, source_rows)
+    await repository.insert_records(writes, source_rows)
+    await writes.drain()
     await matching_repository.add_reviews(session, reviews)
 
 
 async def _found_communities(
-    session: AsyncSession, batch: Batch, founding: list[tuple[Parsed, Profile]]
+    session: AsyncSession, writes: WriteBehind, batch: Batch, founding: list[tuple[Parsed, Profile]]
 ) -> dict[str, UUID]:
     """One new golden record per record, with memberships, history, match keys and `registered` events,
     written with one bulk insert per table (a 10,000-record feed founds 10,000 communities)."""
@@ -231,9 +235,11 @@ async def _found_communities(
         community_rows.append(row)
         registration = communities.Registration(row=row, members=members, values=values, actor=batch.job.created_by)
         registrations.append(registration)
-    await communities_repository.insert_many(session, community_rows)
-    await organisations_repository.insert_memberships(session, memberships)
-    await communities.record_registrations(session, registrations, origin=batch.origin)
+    await communities_repository.insert_many(writes, community_rows)
+    history, keys = communities.registration_rows(session, registrations, origin=batch.origin)
+    await organisations_repository.insert_memberships(writes, memberships)
+    await communities_repository.add_history(writes, history)
+    await matching_repository.add_keys(writes, keys)
     return created
 
 

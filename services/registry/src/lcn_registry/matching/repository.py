@@ -20,7 +20,7 @@ from lcn_registry.matching.blocking import MAX_BLOCK_SIZE, MAX_PRECISE_BLOCK, al
 from lcn_registry.matching.models import MatchKey, MatchReview
 from lcn_registry.matching.scoring import Profile
 from lcn_registry.organisations.models import Membership, Organisation
-from lcn_shared.db import core_table
+from lcn_shared.db import WriteBehind, core_table, insert_rows
 
 # Members of the requested blocks, read through the primary key and bounded per block, so the cost of a look-up
 # stays flat however large a block grows: a block read to its limit is frequent, and only site and full-name
@@ -112,10 +112,9 @@ async def holding_source(session: AsyncSession, feed_source: str, community_ids:
     return set(rows.all())
 
 
-async def add_keys(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """File golden records under their keys."""
-    if rows:
-        await session.exec(insert(core_table(MatchKey)).on_conflict_do_nothing(), params=rows)
+async def add_keys(session: AsyncSession | WriteBehind, rows: Sequence[dict[str, Any]]) -> None:
+    """File golden records under their keys (a key already filed for the record stays)."""
+    await insert_rows(session, core_table(MatchKey), rows, skip_conflicts=True)
 
 
 async def remove_keys(session: AsyncSession, community_ids: Iterable[UUID]) -> None:

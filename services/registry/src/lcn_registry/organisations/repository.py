@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_registry.communities.models import Community
 from lcn_registry.organisations.models import Membership, Organisation
-from lcn_shared.db import core_table
+from lcn_shared.db import WriteBehind, core_table, insert_rows
 
 
 async def get(session: AsyncSession, organisation_id: UUID) -> Organisation | None:
@@ -99,10 +99,9 @@ async def move_memberships(session: AsyncSession, from_community: UUID, to_commu
     await session.exec(delete(Membership).where(col(Membership.community_id) == from_community))
 
 
-async def insert_memberships(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+async def insert_memberships(session: AsyncSession | WriteBehind, rows: Sequence[dict[str, Any]]) -> None:
     """Add memberships in one round trip (bulk imports)."""
-    if rows:
-        await session.exec(insert(core_table(Membership)), params=list(rows))
+    await insert_rows(session, core_table(Membership), rows)
 
 
 async def members_of(
