@@ -7,13 +7,10 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncpg
 import pytest
 from fastapi.responses import JSONResponse
-from sqlalchemy import Table
-from sqlmodel import SQLModel
 
-from lcn_shared.db import SessionFactory, create_engine, create_session_factory, unit_of_work
+from lcn_shared.db import SessionFactory, core_table, unit_of_work
 from lcn_shared.idempotency import (
     IdempotencyKeyReused,
     IdempotentRequest,
@@ -24,8 +21,8 @@ from lcn_shared.idempotency import (
     fingerprint,
     remember,
 )
-from lcn_shared.migrations import ensure_database
-from lcn_shared.settings import PlatformSettings, asyncpg_dsn
+from lcn_shared.settings import PlatformSettings
+from lcn_shared.testing.fixtures import sessions_on_tables
 
 REQUEST = fingerprint("POST", "/v1/things", b'{"name": "x"}')
 OTHER_REQUEST = fingerprint("POST", "/v1/things", b'{"name": "y"}')
@@ -34,21 +31,8 @@ OTHER_REQUEST = fingerprint("POST", "/v1/things", b'{"name": "y"}')
 @pytest.fixture
 async def sessions(platform: PlatformSettings) -> AsyncIterator[SessionFactory]:
     """Sessions on a database of this test that holds only the idempotency table."""
-    name = platform.database_name("kit")
-    await ensure_database(platform, name)
-    engine = create_engine(platform.server_url().set(database=name), pool_size=3)
-    table: Table = IdempotentRequest.__table__  # type: ignore[attr-defined]
-    async with engine.begin() as conn:
-        await conn.run_sync(lambda sync: SQLModel.metadata.create_all(sync, tables=[table]))
-    try:
-        yield create_session_factory(engine)
-    finally:
-        await engine.dispose()
-        conn = await asyncpg.connect(asyncpg_dsn(platform.server_url()))
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
+    async with sessions_on_tables(platform, [core_table(IdempotentRequest)], pool_size=3) as factory:
+        yield factory
 
 
 class Counter:

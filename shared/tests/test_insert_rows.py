@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
-import asyncpg
 import pytest
 from sqlalchemy import ARRAY, Column, DateTime, Integer, MetaData, Table, Text, Uuid, text
 from sqlalchemy.dialects.postgresql import JSONB
@@ -19,13 +18,11 @@ from lcn_shared.db import (
     JSONText,
     SessionFactory,
     WriteBehind,
-    create_engine,
-    create_session_factory,
     insert_rows,
     unit_of_work,
 )
-from lcn_shared.migrations import ensure_database
-from lcn_shared.settings import PlatformSettings, asyncpg_dsn
+from lcn_shared.settings import PlatformSettings
+from lcn_shared.testing.fixtures import sessions_on_tables
 
 METADATA = MetaData()
 # Scalar columns only: inserted as one array per column (unnest).
@@ -38,7 +35,7 @@ NOTE = Table(
     Column("written_at", DateTime(timezone=True), nullable=False),
 )
 # An array column: inserted a row at a time.
-TAGGED = Table(
+TABLE_WITH_ARRAY = Table(
     "tagged",
     METADATA,
     Column("tagged_id", Uuid, primary_key=True),
@@ -50,20 +47,8 @@ TAGGED = Table(
 @pytest.fixture
 async def sessions(platform: PlatformSettings) -> AsyncIterator[SessionFactory]:
     """Sessions on a database of this test holding the two tables."""
-    name = platform.database_name("bulk")
-    await ensure_database(platform, name)
-    engine = create_engine(platform.server_url().set(database=name), pool_size=2)
-    async with engine.begin() as conn:
-        await conn.run_sync(METADATA.create_all)
-    try:
-        yield create_session_factory(engine)
-    finally:
-        await engine.dispose()
-        conn = await asyncpg.connect(asyncpg_dsn(platform.server_url()))
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
+    async with sessions_on_tables(platform, [NOTE, TABLE_WITH_ARRAY]) as factory:
+        yield factory
 
 
 def note(rank: int, body: Any) -> dict[str, Any]:
@@ -101,8 +86,8 @@ async def test_array_columns_are_inserted_row_by_row(sessions: SessionFactory) -
         {"tagged_id": uuid.uuid4(), "tags": [], "extra": None},
     ]
     async with unit_of_work(sessions) as session:
-        await insert_rows(session, TAGGED, rows)
-    stored = {row["tagged_id"]: row for row in await rows_of(sessions, TAGGED, "tagged_id")}
+        await insert_rows(session, TABLE_WITH_ARRAY, rows)
+    stored = {row["tagged_id"]: row for row in await rows_of(sessions, TABLE_WITH_ARRAY, "tagged_id")}
     assert stored[rows[0]["tagged_id"]]["tags"] == ["energie", 'a "quoted", tag']
     assert stored[rows[0]["tagged_id"]]["extra"] == {"k": 1}
     assert stored[rows[1]["tagged_id"]]["tags"] == []

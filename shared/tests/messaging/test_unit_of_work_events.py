@@ -7,20 +7,19 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
-import asyncpg
 import pytest
 from sqlalchemy import Table, func
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_shared import db
 from lcn_shared.contracts import CommunityUpdated
-from lcn_shared.db import SessionFactory, create_engine, create_session_factory, unit_of_work
+from lcn_shared.db import SessionFactory, core_table, unit_of_work
 from lcn_shared.messaging import outbox
 from lcn_shared.messaging.outbox import RECORDED, record_event, recorded_events
 from lcn_shared.messaging.tables import OutboxMessage
-from lcn_shared.migrations import ensure_database
-from lcn_shared.settings import PlatformSettings, asyncpg_dsn
+from lcn_shared.settings import PlatformSettings
+from lcn_shared.testing.fixtures import sessions_on_tables
 
 
 class Statements:
@@ -40,23 +39,10 @@ async def sessions(
     platform: PlatformSettings, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[tuple[SessionFactory, Statements]]:
     """Sessions on a database of this test that holds only the outbox, and a count of its inserts."""
-    name = platform.database_name("kit")
-    await ensure_database(platform, name)
-    engine = create_engine(platform.server_url().set(database=name), pool_size=2)
-    table: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
-    async with engine.begin() as conn:
-        await conn.run_sync(lambda sync: SQLModel.metadata.create_all(sync, tables=[table]))
     statements = Statements()
     monkeypatch.setattr(outbox, "insert_rows", statements.insert_rows)
-    try:
-        yield create_session_factory(engine), statements
-    finally:
-        await engine.dispose()
-        conn = await asyncpg.connect(asyncpg_dsn(platform.server_url()))
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
+    async with sessions_on_tables(platform, [core_table(OutboxMessage)]) as factory:
+        yield factory, statements
 
 
 def updated(community_id: uuid.UUID, version: int) -> CommunityUpdated:

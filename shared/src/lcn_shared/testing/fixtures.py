@@ -14,8 +14,10 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
+from sqlalchemy import MetaData, Table
 
 from lcn_shared.auth.keys import Role, issue_key
+from lcn_shared.db import SessionFactory, create_engine, create_session_factory
 from lcn_shared.migrations import ensure_database, migrate
 from lcn_shared.plugins import service_names
 from lcn_shared.settings import IDENTITY, PlatformSettings, ServiceConfig, ServiceSettings, asyncpg_dsn
@@ -78,6 +80,27 @@ async def platform(infrastructure: Infrastructure) -> AsyncIterator[PlatformSett
             await conn.execute(f'DROP DATABASE IF EXISTS "{settings.database_name(owner)}" WITH (FORCE)')
     finally:
         await conn.close()
+
+
+@asynccontextmanager
+async def sessions_on_tables(
+    platform: PlatformSettings, tables: list[Table], *, pool_size: int = 2
+) -> AsyncIterator[SessionFactory]:
+    """Sessions on a scratch database of this test holding only `tables` (a kit test's own small schema)."""
+    name = platform.database_name("kit")
+    await ensure_database(platform, name)
+    engine = create_engine(platform.server_url().set(database=name), pool_size=pool_size)
+    async with engine.begin() as conn:
+        await conn.run_sync(lambda sync: MetaData().create_all(sync, tables=tables))
+    try:
+        yield create_session_factory(engine)
+    finally:
+        await engine.dispose()
+        admin = await asyncpg.connect(asyncpg_dsn(platform.server_url()))
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
 
 
 def service_config(platform: PlatformSettings, name: str, **overrides: Any) -> ServiceConfig:
