@@ -32,7 +32,8 @@ async def test_locking_read_returns_the_committed_version_even_if_the_session_he
     """A version check after `for_update` must compare against the row as locked, not a stale identity-map copy."""
     async with unit_of_work(sessions) as session:
         data = CommunityCreate.model_validate(create_community_body())
-        community_id = (await service.register_community(session, data=data, principal=COORDINATOR)).community_id
+        registered = await service.register_communities(session, [service.NewCommunity(data, COORDINATOR)])
+        community_id = registered[0].community_id
     async with unit_of_work(sessions) as reader:
         seen = await repository.get(reader, community_id)
         assert seen is not None

@@ -313,22 +313,19 @@ class NewCommunity:
     trace_context: dict[str, str] | None = None
 
 
-async def register_community(session: AsyncSession, *, data: CommunityCreate, principal: Principal) -> CommunityPublic:
-    """Register one community; a partner's organisation becomes its lead. Stage `community.registered`."""
-    return (await register_communities(session, [NewCommunity(data, principal)]))[0]
-
-
 async def register_communities(session: AsyncSession, new: Sequence[NewCommunity]) -> list[CommunityPublic]:
     """Register communities in one round trip per table; each partner's organisation leads its own.
     Stage a `community.registered` per community. Answers with the new communities as the API shows them."""
     from lcn_registry.organisations import service as organisation_service  # a cycle: memberships change communities
 
     now = datetime.now(UTC)
+    # One look-up per leading organisation, however many of its communities the batch holds.
+    partners = {
+        one.principal.organisation_id: one.principal for one in new if one.principal.organisation_id is not None
+    }
     leading = {
         organisation_id: await organisation_service.organisation_of(session, principal)
-        for organisation_id, principal in {
-            one.principal.organisation_id: one.principal for one in new if one.principal.organisation_id is not None
-        }.items()
+        for organisation_id, principal in partners.items()
     }
     rows, communities, registrations, leads = [], [], [], []
     for one in new:
@@ -346,7 +343,7 @@ async def register_communities(session: AsyncSession, new: Sequence[NewCommunity
         registrations.append(Registration(row, members, values, actor, one.trace_context))
     # Core inserts, as feeds do: the ORM's unit of work cost a third of a registration's CPU (ADR 0015).
     await repository.insert_many(session, rows)
-    await organisation_service.add_leads(session, leads)
+    await organisations.insert_memberships(session, leads)
     await record_registrations(session, registrations, origin="api")
     return communities
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -167,11 +167,6 @@ def lead(organisation: Organisation, community: Mapping[str, Any]) -> tuple[dict
         "created_at": community["created_at"],
     }
     return row, member(organisation, MembershipRole.LEAD.value)
-
-
-async def add_leads(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert new communities' lead memberships in one round trip (part of their registration)."""
-    await repository.insert_memberships(session, rows)
 
 
 async def set_membership(
