@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Hashable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from operator import itemgetter
@@ -12,9 +13,11 @@ from typing import Annotated, Any
 import pydantic_core
 from fastapi import Depends, Request
 from sqlalchemy import ARRAY, JSON, MetaData, Table
-from sqlalchemy.engine import URL, Dialect
+from sqlalchemy.engine import URL, CursorResult, Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import registry
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -120,6 +123,53 @@ def _insert_statement(
     return f'INSERT INTO "{table.name}" ({names}) SELECT * FROM unnest({arrays}){conflicts}', False
 
 
+class StatementShapes:
+    """The SQL text of statements whose text depends only on a shape (which filters, which order), compiled once.
+
+    SQLAlchemy's compiled cache would hold the same, but as its Compiled objects: some 500 objects per shape,
+    which every full garbage collection walks, for the hundreds of shapes a search's filters combine into. Here
+    a shape costs a string and a tuple of names, which the collector does not track.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._sql: OrderedDict[Hashable, tuple[str, tuple[str, ...]]] = OrderedDict()
+
+    def sql(self, shape: Hashable, build: Callable[[], ClauseElement], dialect: Dialect) -> tuple[str, tuple[str, ...]]:
+        """The SQL of this shape and the names of its parameters in positional order, compiling on first use."""
+        found = self._sql.get(shape)
+        if found is not None:
+            self._sql.move_to_end(shape)
+            return found
+        compiled = build().compile(dialect=dialect)
+        assert isinstance(compiled, SQLCompiler), "a shape is a statement that reads or writes rows"
+        found = compiled.string, tuple(compiled.positiontup or ())
+        self._sql[shape] = found
+        while len(self._sql) > self.capacity:
+            self._sql.popitem(last=False)
+        return found
+
+
+SHAPES = StatementShapes(capacity=2048)
+
+
+async def execute_shape(
+    session: AsyncSession, shape: Hashable, build: Callable[[], ClauseElement], params: Mapping[str, Any]
+) -> CursorResult[*tuple[Any, ...]]:
+    """Run the statement of `shape` (built by `build` with named bind parameters) with `params` bound by name.
+
+    Every statement built for a shape must have the same SQL text: name the parameters, and let the shape say
+    which of them are present. The values go to asyncpg as they are, past SQLAlchemy's bind and result
+    processing: UUIDs, lists, timestamps and numbers in asyncpg's own types.
+    """
+    connection = await session.connection()
+    sql, names = SHAPES.sql(shape, build, connection.dialect)
+    missing = [name for name in names if name not in params]
+    if missing:  # a constant bound anonymously would be sent with the value of the first statement built
+        raise ValueError(f"shape {shape!r} binds {missing} without a value in params; write constants as literals")
+    return await connection.exec_driver_sql(sql, tuple(params[name] for name in names))
+
+
 class WriteBehind:
     """Bulk inserts that PostgreSQL runs while the caller goes on computing: PostgreSQL works on one core,
     Python on the other. They run one at a time, in order, on the session's connection, so until `drain()`
@@ -181,3 +231,18 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 # scope="function" commits before the response is sent, so a failed commit is never reported as 2xx.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """FastAPI dependency for handlers that only read: each statement runs on its own (autocommit).
+
+    That spares the BEGIN and COMMIT round trips of a transaction, which gives a reader nothing at READ
+    COMMITTED: each statement sees its own snapshot either way. Writes do not belong here: each would commit
+    on its own, with no unit of work around them.
+    """
+    async with request.app.state.runtime.sessions()() as session:
+        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        yield session
+
+
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]

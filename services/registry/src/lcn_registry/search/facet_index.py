@@ -9,15 +9,17 @@ selection comes from the bitmaps as well when the filters name only controlled f
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
-from uuid import UUID
 
 from lcn_registry.search.schemas import CommunityFilter
 
+SYNTHETIC = "synthetic"
+logger = logging.getLogger(__name__)
 MAX_INDEXES = 4  # one per database this process reads (tests use several), the newest version each
 # The data version can miss two writers that commit out of `updated_at` order; an index is rebuilt
 # after this long regardless (as the count cache does).
@@ -28,7 +30,9 @@ MAX_AGE_SECONDS = 30.0
 class FacetIndex:
     """Which communities hold each value, as bitmaps over the table's rows (bit i: row i)."""
 
-    positions: dict[UUID, int]
+    # By the id's 16 bytes: a dict of bytes and ints is not tracked by the garbage collector, which would
+    # otherwise walk 10,000 UUID objects on every full collection; and SQL sends a selection as those bytes.
+    positions: dict[bytes, int]
     masks: dict[str, dict[str, int]]
     synthetic: int
 
@@ -53,9 +57,12 @@ class FacetIndex:
             selected &= self.synthetic if community_filter.synthetic else self.everything & ~self.synthetic
         return selected
 
-    def select_ids(self, community_ids: Iterable[UUID]) -> int:
-        """The rows of these communities (ids the index does not know are left out)."""
-        return _bitmap(self.positions[community_id] for community_id in community_ids if community_id in self.positions)
+    def select_ids(self, community_ids: bytes) -> int:
+        """The rows of these communities, given as their ids' bytes one after another (unknown ids are left out)."""
+        found = map(
+            self.positions.get, (community_ids[start : start + 16] for start in range(0, len(community_ids), 16))
+        )
+        return _bitmap(position for position in found if position is not None)
 
     def counts(self, column: str, selected: int) -> dict[str, int]:
         """Selected communities per value of one column (a community once per value it holds)."""
@@ -64,16 +71,18 @@ class FacetIndex:
         }
 
 
-def build(rows: Sequence[Any], columns: Sequence[str]) -> FacetIndex:
-    """An index of rows of (community_id, synthetic, *columns); list columns give a bit per element."""
-    positions = {row[0]: position for position, row in enumerate(rows)}
-    holders: dict[str, dict[str, list[int]]] = {column: {} for column in columns}
-    for position, row in enumerate(rows):
-        for column, value in zip(columns, row[2:], strict=True):
-            for code in value if isinstance(value, list) else ([value] if value is not None else []):
-                holders[column].setdefault(code, []).append(position)
-    masks = {column: {code: _bitmap(found) for code, found in by_code.items()} for column, by_code in holders.items()}
-    return FacetIndex(positions, masks, _bitmap(position for position, row in enumerate(rows) if row[1]))
+def build(ids: bytes, holders: Iterable[tuple[str, str | None, Sequence[int] | None]]) -> FacetIndex:
+    """An index from the ids in row order (16 bytes each) and, per column and code, the rows that hold it
+    (column `synthetic`, code None: the synthetic rows)."""
+    positions = {ids[start : start + 16]: start // 16 for start in range(0, len(ids), 16)}
+    masks: dict[str, dict[str, int]] = {}
+    synthetic = 0
+    for column, code, rows in holders:
+        if column == SYNTHETIC:
+            synthetic = _bitmap(rows or ())
+        elif code is not None:
+            masks.setdefault(column, {})[code] = _bitmap(rows or ())
+    return FacetIndex(positions, masks, synthetic)
 
 
 def _bitmap(positions: Iterable[int]) -> int:
@@ -87,18 +96,23 @@ def _bitmap(positions: Iterable[int]) -> int:
     return int.from_bytes(bits, "little")
 
 
+Build = Callable[[], Awaitable[FacetIndex]]
+
+
 class IndexCache:
-    """The newest index per database, rebuilt when the table's data version changes."""
+    """The newest index per database: rebuilt when the table's data version changes, and refreshed behind
+    the requests when it is only old."""
 
     def __init__(self) -> None:
         self._indexes: OrderedDict[Hashable, tuple[Hashable, float, FacetIndex]] = OrderedDict()
+        self._refreshing: dict[Hashable, asyncio.Task[None]] = {}
 
-    def get(self, database: Hashable, version: Hashable) -> FacetIndex | None:
-        """The index of this database at this version, if built recently."""
+    def current(self, database: Hashable, version: Hashable) -> tuple[FacetIndex | None, bool]:
+        """The index of this database at this version (None if there is none), and whether it is old."""
         entry = self._indexes.get(database)
-        if entry is None or entry[0] != version or time.monotonic() - entry[1] > MAX_AGE_SECONDS:
-            return None
-        return entry[2]
+        if entry is None or entry[0] != version:
+            return None, False
+        return entry[2], time.monotonic() - entry[1] > MAX_AGE_SECONDS
 
     def put(self, database: Hashable, version: Hashable, index: FacetIndex) -> None:
         """Keep the index, replacing the database's older one."""
@@ -106,6 +120,21 @@ class IndexCache:
         self._indexes.move_to_end(database)
         while len(self._indexes) > MAX_INDEXES:
             self._indexes.popitem(last=False)
+
+    def refresh(self, database: Hashable, version: Hashable, build: Build) -> None:
+        """Build the index again in the background, once at a time per database; the requests meanwhile get
+        the old one, which their data version still vouches for (the age only guards against rare misses)."""
+        if database not in self._refreshing:
+            self._refreshing[database] = asyncio.create_task(self._refresh(database, version, build))
+
+    async def _refresh(self, database: Hashable, version: Hashable, build: Build) -> None:
+        """Build and keep; a failed refresh is logged, and the next old read tries again."""
+        try:
+            self.put(database, version, await build())
+        except Exception:
+            logger.exception("refreshing the facet index failed")
+        finally:
+            del self._refreshing[database]
 
 
 INDEXES = IndexCache()

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from lcn_registry.search import service
 from lcn_registry.search.schemas import CommunityPage, CommunitySearchParams
-from lcn_shared.db import SessionDep
+from lcn_shared.db import ReadSessionDep
 from lcn_shared.problems import problem_responses
 
 router = APIRouter(tags=["search"])
@@ -16,7 +16,7 @@ PROBLEMS = problem_responses(400, 422)
 
 
 @router.get("/communities", response_model=CommunityPage, responses=PROBLEMS, name="search_communities")
-async def search_communities(params: Annotated[CommunitySearchParams, Query()], session: SessionDep) -> Response:
+async def search_communities(params: Annotated[CommunitySearchParams, Query()], session: ReadSessionDep) -> Response:
     """Search communities: filters (OR within a field, AND across), Dutch full text, facets, keyset cursor."""
     page = await service.search_communities(session, params=params)
     # Serialised here, once: the page is already validated. `facets` is left out unless asked for.

@@ -12,6 +12,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -202,23 +203,29 @@ async def search_communities(session: AsyncSession, *, params: CommunitySearchPa
     facet_fields = resolve_facets(facets=params.facets)
     tag = _query_tag(community_filter, order)
     after = decode_cursor(cursor=params.cursor, order=order, tag=tag) if params.cursor else None
+    # With facets, the total comes from the same selection as their counts: the page skips counting in SQL.
     rows = await repository.search_page(
-        session, community_filter=community_filter, order=order, after=after, limit=params.limit
+        session,
+        community_filter=community_filter,
+        order=order,
+        after=after,
+        limit=params.limit,
+        with_total=not facet_fields,
     )
     page_rows, more = rows[: params.limit], len(rows) > params.limit
     next_cursor = None
     if more:
         last = page_rows[-1]
         next_cursor = encode_cursor(sort_value=last["sort_value"], community_id=last["community_id"], tag=tag)
-    if rows:
+    facets = None
+    if facet_fields:
+        total, facets = await count_facets(session, community_filter=community_filter, fields=facet_fields)
+    elif rows:
         total = int(rows[0]["total"])
     elif after is None:
         total = 0
     else:  # a cursor past the last row (rows were deleted meanwhile)
         total = await repository.count_communities(session, community_filter=community_filter)
-    facets = None
-    if facet_fields:
-        _, facets = await count_facets(session, community_filter=community_filter, fields=facet_fields)
     data = [CommunityPublic.model_validate(row) for row in page_rows]
     return CommunityPage(data=data, next_cursor=next_cursor, total=total, facets=facets)
 
@@ -241,12 +248,25 @@ async def count_facets(
 async def current_facet_index(session: AsyncSession) -> FacetIndex:
     """The facet index of the table as it is now, built again only after a write changed it."""
     database, version = _database(session), await repository.data_version(session)
-    index = facet_index.INDEXES.get(database, version)
+    index, old = facet_index.INDEXES.current(database, version)
     if index is None:
-        columns = [controlled.column for controlled in CONTROLLED_FIELDS]
-        index = facet_index.build(await repository.facet_rows(session, columns=columns), columns)
+        index = await _read_facet_index(session)
         facet_index.INDEXES.put(database, version, index)
+    elif old:
+        facet_index.INDEXES.refresh(database, version, partial(_refresh_facet_index, session.bind))
     return index
+
+
+async def _read_facet_index(session: AsyncSession) -> FacetIndex:
+    """The facet index of the table, read on this session."""
+    columns = [controlled.column for controlled in CONTROLLED_FIELDS]
+    return facet_index.build(*await repository.facet_holders(session, columns=columns))
+
+
+async def _refresh_facet_index(bind: Any) -> FacetIndex:
+    """The facet index read on a session of its own: the refresh outlives the request that started it."""
+    async with AsyncSession(bind) as session:
+        return await _read_facet_index(session)
 
 
 def value_counts(grouped: dict[tuple[Any, ...], int]) -> dict[str, int]:
