@@ -3,6 +3,7 @@ within 2 s, and stops cleanly on Ctrl-C."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from lcn_shared.embedded import free_port
+from lcn_shared.embedded import free_ports
 from lcn_shared.plugins import service_names
 from tests.e2e.otlp_receiver import OtlpReceiver
 
@@ -75,12 +76,19 @@ def check_demo_distribution(registry: str) -> None:
     assert everything["total"] >= 300, "the demo network (about 330 communities) was loaded"
 
 
+def dev_env(state_dir: Path) -> dict[str, str]:
+    """The environment of a dev stack of its own: a state directory and distinct free ports."""
+    names = service_names()
+    kafka, postgres, *services = free_ports(2 + len(names))
+    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS")}
+    env |= {"LCN_STATE_DIR": str(state_dir), "LCN_KAFKA_PORT": str(kafka), "LCN_POSTGRES_PORT": str(postgres)}
+    return env | {f"LCN_{name.upper()}_PORT": str(port) for name, port in zip(names, services, strict=True)}
+
+
 def run_dev_stack(tmp_path: Path, otlp_endpoint: str) -> str:
     """Start `lcn dev`, check readiness, a partner write and its propagation, then Ctrl-C; return the id."""
-    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS")}
+    env = dev_env(tmp_path)
     env |= {"OTEL_EXPORTER_OTLP_ENDPOINT": otlp_endpoint, "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf"}
-    env |= {"LCN_STATE_DIR": str(tmp_path), "LCN_KAFKA_PORT": str(free_port()), "LCN_POSTGRES_PORT": str(free_port())}
-    env |= {f"LCN_{name.upper()}_PORT": str(free_port()) for name in service_names()}
     started = time.monotonic()
     dev = subprocess.Popen(
         [sys.executable, "-m", "lcn_shared.cli", "dev"],
@@ -120,7 +128,8 @@ def run_dev_stack(tmp_path: Path, otlp_endpoint: str) -> str:
             assert time.monotonic() - posted < 2.0, "not readable from the monitor within 2 s"
             time.sleep(0.02)
     finally:
-        os.killpg(dev.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground process group
+        with contextlib.suppress(ProcessLookupError):  # gone already: the failure above says why
+            os.killpg(dev.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground process group
         exit_code = dev.wait(30)
     time.sleep(1)
     assert exit_code == 0

@@ -17,17 +17,9 @@ from rich.console import Console
 
 from lcn_shared.devstack import StackLock, StackRunning, print_summary
 from lcn_shared.embedded import EmbeddedPostgres, ServerRunning, free_port
-from lcn_shared.plugins import service_names
-from tests.e2e.test_dev_stack import http, processes_mentioning
+from tests.e2e.test_dev_stack import dev_env, http, processes_mentioning
 
 LCN_DEV = [sys.executable, "-m", "lcn_shared.cli", "dev"]
-
-
-def dev_env(state_dir: Path) -> dict[str, str]:
-    """The environment of a dev stack of its own: state directory and free ports."""
-    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS")}
-    env |= {"LCN_STATE_DIR": str(state_dir), "LCN_KAFKA_PORT": str(free_port()), "LCN_POSTGRES_PORT": str(free_port())}
-    return env | {f"LCN_{name.upper()}_PORT": str(free_port()) for name in service_names()}
 
 
 def pid_of(text: str) -> int:

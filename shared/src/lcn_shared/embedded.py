@@ -14,6 +14,7 @@ import socket
 import subprocess
 import time
 import warnings
+from contextlib import ExitStack
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -27,6 +28,16 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def free_ports(count: int) -> list[int]:
+    """Unused TCP ports on the loopback interface, all different: each is held until all are chosen, since the
+    system may hand a port it just gave out to the next caller once it is released."""
+    with ExitStack() as held:
+        sockets = [held.enter_context(socket.socket()) for _ in range(count)]
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
 
 
 def port_open(port: int, host: str = "127.0.0.1") -> bool:
