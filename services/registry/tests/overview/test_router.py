@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -87,7 +88,7 @@ async def test_distribution_csv_has_a_header_row_a_totals_column_and_a_totals_ro
     response = await registry.get("/v1/overview/distribution.csv", params={"topsector": "energie"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
-    header, *lines, totals = list(csv.reader(io.StringIO(response.text)))
+    header, *lines, totals = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [header[0], header[-2], header[-1]] == ["Landsdeel", "Geen topsector", "Totaal"]
     assert [line[0] for line in lines] == ["Noord", "Oost", "Zuidoost", "Zuidwest", "Noordwest"]
     assert [totals[0], totals[-1]] == ["Totaal", "2"]
@@ -102,14 +103,37 @@ async def test_csv_export_has_one_line_per_community_with_lists_joined(registry:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.text)))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert set(rows[0]) == set(CommunityPublic.model_fields)
     assert [row["name"] for row in rows] == ["Energy College", "TIMA Dordrecht"]
     assert rows[0]["kinds"] == "civ; fieldlab"
     assert rows[0]["topsectors"] == "energie; htsm"
     assert rows[0]["latitude"] == ""
     everything = await registry.get("/v1/exports/communities.csv")
-    assert len(list(csv.DictReader(io.StringIO(everything.text)))) == len(COMMUNITIES)
+    assert len(list(csv.DictReader(io.StringIO(everything.content.decode("utf-8-sig"))))) == len(COMMUNITIES)
+
+
+async def test_acceptance_export_csv_neutralises_formulas_and_keeps_accents_for_excel(
+    registry: httpx.AsyncClient, platform: PlatformSettings
+) -> None:
+    """A name a spreadsheet would run as a formula comes out as text; a BOM keeps the accents; Dutch Excel's
+    semicolon dialect on request."""
+    hostile = ["=1+1", '=HYPERLINK("http://evil.example","klik")', "+31 6", "-2+3", "@SUM(A1)", "\tTab"]
+    await create_communities(platform, [{"name": name} for name in [*hostile, "Zeeuwse Cöoperatie Ëiland"]])
+    raw = (await registry.get("/v1/exports/communities.csv")).content
+    assert raw.startswith(codecs.BOM_UTF8)
+    names = [row["name"] for row in csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))]
+    assert {"'" + name for name in hostile} <= set(names)
+    assert not set(hostile) & set(names)
+    assert "Zeeuwse Cöoperatie Ëiland" in names
+    dutch = (await registry.get("/v1/exports/communities.csv", params={"separator": "semicolon"})).content
+    rows = list(csv.DictReader(io.StringIO(dutch.decode("utf-8-sig")), delimiter=";"))
+    assert {row["name"] for row in rows} == set(names)
+    assert next(row for row in rows if row["name"] == "Energy College")["kinds"] == "civ; fieldlab"
+    matrix = (await registry.get("/v1/overview/distribution.csv", params={"separator": "semicolon"})).content
+    assert matrix.startswith(codecs.BOM_UTF8 + b"Landsdeel;")
+    refused = await registry.get("/v1/exports/communities.csv", params={"separator": "pipe"})
+    assert refused.status_code == 422
 
 
 async def test_geojson_export_is_a_feature_collection_with_null_geometry_without_coordinates(

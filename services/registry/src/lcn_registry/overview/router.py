@@ -9,7 +9,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lcn_registry.overview import service
-from lcn_registry.overview.schemas import Distribution
+from lcn_registry.overview.schemas import CsvParams, Distribution
 from lcn_registry.search.schemas import CommunityFilterParams
 from lcn_registry.search.service import resolve_filter
 from lcn_shared.db import SessionDep
@@ -18,6 +18,7 @@ from lcn_shared.problems import problem_responses
 router = APIRouter(tags=["overview"])
 PROBLEMS = problem_responses(422)
 FilterParams = Annotated[CommunityFilterParams, Query()]
+CsvQuery = Annotated[CsvParams, Query()]
 CSV = "text/csv; charset=utf-8"
 GEOJSON = "application/geo+json"
 
@@ -45,10 +46,10 @@ async def get_distribution(params: FilterParams, session: SessionDep) -> Distrib
     response_class=Response,
     responses={200: {"content": {CSV: {}}}, **PROBLEMS},
 )
-async def get_distribution_csv(params: FilterParams, session: SessionDep) -> Response:
-    """The landsdeel x top sector matrix as CSV, with a totals column and a totals row."""
+async def get_distribution_csv(params: CsvQuery, session: SessionDep) -> Response:
+    """The landsdeel x top sector matrix as CSV (UTF-8 with a BOM), with a totals column and a totals row."""
     overview = await service.distribution(session, community_filter=resolve_filter(params=params))
-    body = service.matrix_csv(overview.by_landsdeel_topsector)
+    body = service.matrix_csv(overview.by_landsdeel_topsector, separator=params.separator)
     return Response(body, media_type=CSV, headers=_attachment("distribution.csv"))
 
 
@@ -57,10 +58,11 @@ async def get_distribution_csv(params: FilterParams, session: SessionDep) -> Res
     response_class=StreamingResponse,
     responses={200: {"content": {CSV: {}}}, **PROBLEMS},
 )
-async def export_communities_csv(params: FilterParams, request: Request) -> StreamingResponse:
-    """The filtered communities as CSV, one a line, lists joined with `; `, streamed."""
+async def export_communities_csv(params: CsvQuery, request: Request) -> StreamingResponse:
+    """The filtered communities as CSV (UTF-8 with a BOM), one a line, lists joined with `; `, streamed; text that a
+    spreadsheet would run as a formula starts with an apostrophe."""
     community_filter = resolve_filter(params=params)
-    rows = service.communities_csv(_engine(request), community_filter=community_filter)
+    rows = service.communities_csv(_engine(request), community_filter=community_filter, separator=params.separator)
     return StreamingResponse(rows, media_type=CSV, headers=_attachment("communities.csv"))
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from pydantic import BaseModel, Field
 
-from lcn_registry.search.schemas import FacetValue
+from lcn_registry.search.schemas import CommunityFilterParams, FacetValue
 
 NO_TOPSECTOR = "none"
 NO_TOPSECTOR_LABEL = "Geen topsector"
@@ -21,6 +23,26 @@ COUNTING = {
     "by_key_technology": "Per value, as for by_kind: a community counts once under each of its key technologies.",
     "by_education_level": "Per value, as for by_kind: a community counts once under each of its education levels.",
 }
+
+
+class CsvSeparator(StrEnum):
+    """What separates the cells of a CSV file."""
+
+    COMMA = "comma"
+    SEMICOLON = "semicolon"  # Excel with Dutch regional settings, where the comma is the decimal separator
+
+    @property
+    def character(self) -> str:
+        """The separating character."""
+        return "," if self is CsvSeparator.COMMA else ";"
+
+
+class CsvParams(CommunityFilterParams):
+    """The filters of a CSV download, and its separator."""
+
+    separator: CsvSeparator = Field(
+        CsvSeparator.COMMA, description="`semicolon` for Excel with Dutch regional settings."
+    )
 
 
 class DistributionMatrix(BaseModel):

@@ -18,6 +18,7 @@ from lcn_registry.overview import repository
 from lcn_registry.overview.schemas import (
     NO_TOPSECTOR,
     NO_TOPSECTOR_LABEL,
+    CsvSeparator,
     Distribution,
     DistributionMatrix,
     ValueDistribution,
@@ -28,6 +29,10 @@ from lcn_registry.search.service import cached_counts, facet_values, value_count
 from lcn_shared.contracts.vocabulary import Landsdeel, Topsector
 
 LIST_SEPARATOR = "; "  # what feeds use too, so an export can be read back as a feed
+# Excel reads a CSV file as UTF-8 (accents intact) only when it starts with a byte order mark.
+BOM = "\ufeff"
+# A cell starting with one of these is run as a formula by spreadsheets (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_COLUMNS = tuple(column.name for column in PUBLIC_COLUMNS)
 GEOMETRY_COLUMNS = ("latitude", "longitude")
 
@@ -85,10 +90,11 @@ def _per_value(parameter: str, counts: dict[tuple[Any, ...], int]) -> ValueDistr
     )
 
 
-def matrix_csv(matrix: DistributionMatrix) -> str:
+def matrix_csv(matrix: DistributionMatrix, *, separator: CsvSeparator) -> str:
     """The matrix for spreadsheets: labelled header, one line per landsdeel with its total, a totals line."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    buffer.write(BOM)
+    writer = csv.writer(buffer, delimiter=separator.character)
     writer.writerow(["Landsdeel", *matrix.column_labels, "Totaal"])
     for label, cells, row_total in zip(matrix.row_labels, matrix.cells, matrix.row_totals, strict=True):
         writer.writerow([label, *cells, row_total])
@@ -96,20 +102,28 @@ def matrix_csv(matrix: DistributionMatrix) -> str:
     return buffer.getvalue()
 
 
-def _cell(value: Any) -> Any:
-    """A value as one CSV cell: lists joined with `; `, missing values empty."""
+def csv_cell(value: Any) -> Any:
+    """A value as one CSV cell: lists joined with `; `, missing values empty, and text a spreadsheet would run as
+    a formula prefixed with an apostrophe, so that it shows as the text it is (OWASP's advice)."""
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(value)
-    return "" if value is None else value
+        value = LIST_SEPARATOR.join(value)
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
-async def communities_csv(engine: AsyncEngine, *, community_filter: CommunityFilter) -> AsyncIterator[str]:
+async def communities_csv(
+    engine: AsyncEngine, *, community_filter: CommunityFilter, separator: CsvSeparator
+) -> AsyncIterator[str]:
     """The export as CSV, one community a line, written batch by batch."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=separator.character)
+    buffer.write(BOM)
     writer.writerow(EXPORT_COLUMNS)
     async for batch in repository.stream_communities(engine, community_filter=community_filter):
-        writer.writerows([_cell(row[name]) for name in EXPORT_COLUMNS] for row in batch)
+        writer.writerows([csv_cell(row[name]) for name in EXPORT_COLUMNS] for row in batch)
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
