@@ -102,6 +102,7 @@ async def test_acceptance_malformed_rows_are_rejected_with_reasons_and_valid_row
         json.dumps(create_record("TP-3", latitude=12.0, longitude=5.0)),
         json.dumps({"name": "No id"}),
         json.dumps(create_record("TP-4", name="Living Lab Zorg Arnhem", municipality="Arnhem", province="Gelderland")),
+        json.dumps(create_record("TP-8", name="Fieldlab Tijdloos", start_date="0001-01-01")),
     ]
     response = await registry.post(
         "/v1/feeds/techniekpact/imports",
@@ -117,12 +118,15 @@ async def test_acceptance_malformed_rows_are_rejected_with_reasons_and_valid_row
         "rejected",
         "rejected",
         "added",
+        "rejected",
     ]
     reasons = [result["reason"] or "" for result in results]
     assert "not valid JSON" in reasons[1]
     assert "spaceship" in reasons[2]
     assert "latitude" in reasons[3]
     assert "external_id" in reasons[4]
+    assert "start_date" in reasons[6]
+    assert "1900-01-01" in reasons[6]
     assert len(await fetch(platform, "registry", "SELECT 1 FROM community")) == 2
 
     csv_text = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Self
+from typing import Annotated, Any, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, field_validator, model_validator
@@ -37,6 +37,10 @@ REGION_REQUIRED: dict[str, Any] = {
         {"required": [field], "properties": {field: {"not": {"type": "null"}}}} for field in ("landsdeel", "province")
     ]
 }
+# A community's dates lie well around the era of public-private partnerships: 0001-01-01 or 9999-12-31 is a
+# placeholder or a typing error, never a start or an end.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
+PlausibleDate = Annotated[date, Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="Between 1900 and 2100.")]
 # Noord-Brabant is split between two landsdelen; every other province lies in exactly one.
 SPLIT_PROVINCE_LANDSDELEN = {Province.NOORD_BRABANT: {Landsdeel.ZUIDOOST, Landsdeel.ZUIDWEST}}
 
@@ -70,8 +74,8 @@ class CommunityBase(BaseModel):
     problem_categories: list[ProblemCategory] = Field(default_factory=list, max_length=7)
     target_groups: list[TargetGroup] = Field(default_factory=list, max_length=10)
     phase: Phase | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: PlausibleDate | None = None
+    end_date: PlausibleDate | None = None
     website: str | None = Field(None, max_length=300)
     description: str | None = Field(None, max_length=5000)
     funding_sources: list[FundingSource] = Field(default_factory=list, max_length=10)
@@ -127,8 +131,8 @@ class CommunityUpdate(BaseModel):
     problem_categories: list[ProblemCategory] | None = Field(None, max_length=7)
     target_groups: list[TargetGroup] | None = Field(None, max_length=10)
     phase: Phase | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: PlausibleDate | None = None
+    end_date: PlausibleDate | None = None
     website: str | None = Field(None, max_length=300)
     description: str | None = Field(None, max_length=5000)
     funding_sources: list[FundingSource] | None = Field(None, max_length=10)

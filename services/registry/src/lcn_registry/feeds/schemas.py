@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal, Self, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from lcn_registry.communities.schemas import NL_LATITUDE, NL_LONGITUDE, check_record
+from lcn_registry.communities.schemas import NL_LATITUDE, NL_LONGITUDE, PlausibleDate, check_record
 from lcn_registry.feeds.wire import ImportMode as ImportMode
 from lcn_registry.feeds.wire import Outcome as Outcome
 from lcn_shared.contracts.vocabulary import (
@@ -120,8 +120,8 @@ class FeedRecord(BaseModel):
     target_groups: _terms(TargetGroup) = []  # type: ignore[valid-type]
     phase: _term(Phase) = None  # type: ignore[valid-type]
     status: _term(CommunityStatus) = None  # type: ignore[valid-type]
-    start_date: Annotated[date | None, BeforeValidator(_blank_to_none)] = None
-    end_date: Annotated[date | None, BeforeValidator(_blank_to_none)] = None
+    start_date: Annotated[PlausibleDate | None, BeforeValidator(_blank_to_none)] = None
+    end_date: Annotated[PlausibleDate | None, BeforeValidator(_blank_to_none)] = None
     website: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(None, max_length=300)
     description: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(None, max_length=5000)
     funding_sources: _terms(FundingSource) = []  # type: ignore[valid-type]
