@@ -90,11 +90,16 @@ def _per_value(parameter: str, counts: dict[tuple[Any, ...], int]) -> ValueDistr
     )
 
 
-def matrix_csv(matrix: DistributionMatrix, *, separator: CsvSeparator) -> str:
-    """The matrix for spreadsheets: labelled header, one line per landsdeel with its total, a totals line."""
+def _csv_file(separator: CsvSeparator) -> tuple[io.StringIO, Any]:
+    """A CSV file being written: a buffer that starts with the BOM, and a writer with the separator."""
     buffer = io.StringIO()
     buffer.write(BOM)
-    writer = csv.writer(buffer, delimiter=separator.character)
+    return buffer, csv.writer(buffer, delimiter=separator.character)
+
+
+def matrix_csv(matrix: DistributionMatrix, *, separator: CsvSeparator) -> str:
+    """The matrix for spreadsheets: labelled header, one line per landsdeel with its total, a totals line."""
+    buffer, writer = _csv_file(separator)
     writer.writerow(["Landsdeel", *matrix.column_labels, "Totaal"])
     for label, cells, row_total in zip(matrix.row_labels, matrix.cells, matrix.row_totals, strict=True):
         writer.writerow([label, *cells, row_total])
@@ -118,9 +123,7 @@ async def communities_csv(
     engine: AsyncEngine, *, community_filter: CommunityFilter, separator: CsvSeparator
 ) -> AsyncIterator[str]:
     """The export as CSV, one community a line, written batch by batch."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=separator.character)
-    buffer.write(BOM)
+    buffer, writer = _csv_file(separator)
     writer.writerow(EXPORT_COLUMNS)
     async for batch in repository.stream_communities(engine, community_filter=community_filter):
         writer.writerows([csv_cell(row[name]) for name in EXPORT_COLUMNS] for row in batch)

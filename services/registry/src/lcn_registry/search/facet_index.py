@@ -13,7 +13,7 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from lcn_registry.search.schemas import CommunityFilter
@@ -59,9 +59,7 @@ class FacetIndex:
 
     def select_ids(self, community_ids: bytes) -> int:
         """The rows of these communities, given as their ids' bytes one after another (unknown ids are left out)."""
-        found = map(
-            self.positions.get, (community_ids[start : start + 16] for start in range(0, len(community_ids), 16))
-        )
+        found = map(self.positions.get, _each_id(community_ids))
         return _bitmap(position for position in found if position is not None)
 
     def counts(self, column: str, selected: int) -> dict[str, int]:
@@ -74,7 +72,7 @@ class FacetIndex:
 def build(ids: bytes, holders: Iterable[tuple[str, str | None, Sequence[int] | None]]) -> FacetIndex:
     """An index from the ids in row order (16 bytes each) and, per column and code, the rows that hold it
     (column `synthetic`, code None: the synthetic rows)."""
-    positions = {ids[start : start + 16]: start // 16 for start in range(0, len(ids), 16)}
+    positions = {community_id: position for position, community_id in enumerate(_each_id(ids))}
     masks: dict[str, dict[str, int]] = {}
     synthetic = 0
     for column, code, rows in holders:
@@ -83,6 +81,11 @@ def build(ids: bytes, holders: Iterable[tuple[str, str | None, Sequence[int] | N
         elif code is not None:
             masks.setdefault(column, {})[code] = _bitmap(rows or ())
     return FacetIndex(positions, masks, synthetic)
+
+
+def _each_id(ids: bytes) -> Iterator[bytes]:
+    """The ids in bytes as PostgreSQL's `uuid_send` concatenates them: 16 bytes each."""
+    return (ids[start : start + 16] for start in range(0, len(ids), 16))
 
 
 def _bitmap(positions: Iterable[int]) -> int:
