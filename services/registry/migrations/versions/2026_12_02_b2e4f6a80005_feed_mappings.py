@@ -1,0 +1,21 @@
+"""Feed mappings: each source's column names and value aliases, versioned.
+
+Revision ID: b2e4f6a80005
+Revises: b2e4f6a80004
+Create Date: 2026-12-02
+"""
+
+from collections.abc import Sequence
+
+revision: str = "b2e4f6a80005"
+down_revision: str | None = "b2e4f6a80004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Nothing yet."""
+
+
+def downgrade() -> None:
+    """Nothing yet."""
