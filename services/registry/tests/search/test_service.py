@@ -11,8 +11,8 @@ from lcn_registry.search.repository import prefix_terms
 from lcn_registry.search.schemas import CommunityFilterParams, CommunitySearchParams, SortOrder
 from lcn_registry.search.service import (
     InvalidCursor,
-    decode_cursor,
-    encode_cursor,
+    decode_search_cursor,
+    encode_search_cursor,
     resolve_facets,
     resolve_filter,
     resolve_order,
@@ -67,20 +67,20 @@ def test_facet_fields_all_some_or_none() -> None:
 def test_cursor_round_trips_the_sort_key_exactly(order: SortOrder, sort_value: object) -> None:
     """What goes into a cursor comes out unchanged: text, microsecond timestamps, float ranks."""
     community_id = uuid.uuid4()
-    cursor = encode_cursor(sort_value=sort_value, community_id=community_id, tag="abc")
+    cursor = encode_search_cursor(sort_value=sort_value, community_id=community_id, tag="abc")
     assert "=" not in cursor
-    assert decode_cursor(cursor=cursor, order=order, tag="abc") == (sort_value, community_id)
+    assert decode_search_cursor(cursor=cursor, order=order, tag="abc") == (sort_value, community_id)
 
 
 def test_cursor_of_another_query_or_type_is_refused() -> None:
     """A cursor is tied to its filters and order, and its key must have the order's type."""
-    cursor = encode_cursor(sort_value="alfa", community_id=uuid.uuid4(), tag="abc")
+    cursor = encode_search_cursor(sort_value="alfa", community_id=uuid.uuid4(), tag="abc")
     with pytest.raises(InvalidCursor):
-        decode_cursor(cursor=cursor, order=SortOrder.NAME, tag="other")
+        decode_search_cursor(cursor=cursor, order=SortOrder.NAME, tag="other")
     with pytest.raises(InvalidCursor):
-        decode_cursor(cursor=cursor, order=SortOrder.CREATED_AT, tag="abc")
+        decode_search_cursor(cursor=cursor, order=SortOrder.CREATED_AT, tag="abc")
     with pytest.raises(InvalidCursor):
-        decode_cursor(cursor=cursor[:-3], order=SortOrder.NAME, tag="abc")
+        decode_search_cursor(cursor=cursor[:-3], order=SortOrder.NAME, tag="abc")
 
 
 def test_prefix_terms_keep_letters_and_digits_only() -> None:
@@ -93,7 +93,7 @@ def test_prefix_terms_keep_letters_and_digits_only() -> None:
 
 def test_cursor_of_a_long_non_ascii_name_fits_the_parameter_limit() -> None:
     """The longest name (200 characters) in any script still makes a cursor the API accepts."""
-    cursor = encode_cursor(sort_value="ë" * 200, community_id=uuid.uuid4(), tag="abc")
+    cursor = encode_search_cursor(sort_value="ë" * 200, community_id=uuid.uuid4(), tag="abc")
     assert len(cursor) <= CommunitySearchParams.model_fields["cursor"].metadata[0].max_length
 
 

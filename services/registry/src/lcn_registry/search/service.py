@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
-import hmac
-import json
 import math
 import time
 from collections import OrderedDict
@@ -35,11 +31,8 @@ from lcn_registry.search.schemas import (
     SortOrder,
 )
 from lcn_shared.contracts.vocabulary import Term
-from lcn_shared.problems import ProblemError, UnprocessableContent
-
-# Not a secret: the checksum makes an edited cursor fail loudly instead of starting somewhere odd.
-CURSOR_CHECKSUM_KEY = b"lcn-registry-search-cursor-v1"
-CURSOR_CHECKSUM_BYTES = 8
+from lcn_shared.cursors import InvalidCursor, decode_cursor, encode_cursor
+from lcn_shared.problems import UnprocessableContent
 
 
 class CountCache:
@@ -72,12 +65,6 @@ class CountCache:
 
 
 COUNT_CACHE = CountCache(max_entries=128, max_age_seconds=30.0)
-
-
-class InvalidCursor(ProblemError):
-    """The cursor was not issued by this search (edited, truncated, or from other filters or order)."""
-
-    status, slug, title = 400, "invalid-cursor", "Invalid cursor"
 
 
 def resolve_filter(*, params: CommunityFilterParams) -> CommunityFilter:
@@ -152,33 +139,17 @@ def _query_tag(community_filter: CommunityFilter, order: SortOrder) -> str:
     return hashlib.blake2b(text, digest_size=6).hexdigest()
 
 
-def encode_cursor(*, sort_value: Any, community_id: UUID, tag: str) -> str:
-    """The opaque cursor: base64url of the last row's sort key, its id and the query tag, with a checksum."""
+def encode_search_cursor(*, sort_value: Any, community_id: UUID, tag: str) -> str:
+    """The opaque cursor of a search: the last row's sort key and id, for the query `tag` names."""
     key = sort_value.isoformat() if isinstance(sort_value, datetime) else sort_value
-    position = {"k": key, "id": str(community_id), "q": tag}
-    payload = json.dumps(position, separators=(",", ":"), ensure_ascii=False).encode()
-    checksum = hmac.digest(CURSOR_CHECKSUM_KEY, payload, "blake2b")[:CURSOR_CHECKSUM_BYTES]
-    return base64.urlsafe_b64encode(payload + checksum).rstrip(b"=").decode()
+    return encode_cursor({"k": key, "id": str(community_id)}, tag=tag)
 
 
-def decode_cursor(*, cursor: str, order: SortOrder, tag: str) -> tuple[Any, UUID]:
+def decode_search_cursor(*, cursor: str, order: SortOrder, tag: str) -> tuple[Any, UUID]:
     """The (sort value, community_id) a cursor continues after; InvalidCursor when it is not one of ours."""
+    position = decode_cursor(cursor, tag=tag)
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-    except (binascii.Error, ValueError) as exc:
-        raise InvalidCursor("The cursor is not base64url.") from exc
-    payload, checksum = raw[:-CURSOR_CHECKSUM_BYTES], raw[-CURSOR_CHECKSUM_BYTES:]
-    expected = hmac.digest(CURSOR_CHECKSUM_KEY, payload, "blake2b")[:CURSOR_CHECKSUM_BYTES]
-    if len(raw) <= CURSOR_CHECKSUM_BYTES or not hmac.compare_digest(checksum, expected):
-        raise InvalidCursor("The cursor was altered or truncated.")
-    try:
-        decoded = json.loads(payload)
-    except ValueError as exc:
-        raise InvalidCursor("The cursor does not hold a valid position.") from exc
-    if not isinstance(decoded, dict) or decoded.get("q") != tag:
-        raise InvalidCursor("The cursor belongs to a search with other filters or another order.")
-    try:
-        return _sort_value(order, decoded["k"]), UUID(decoded["id"])
+        return _sort_value(order, position["k"]), UUID(position["id"])
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidCursor("The cursor does not hold a valid position.") from exc
 
@@ -202,7 +173,7 @@ async def search_communities(session: AsyncSession, *, params: CommunitySearchPa
     order = resolve_order(sort=params.sort, text=community_filter.text)
     facet_fields = resolve_facets(facets=params.facets)
     tag = _query_tag(community_filter, order)
-    after = decode_cursor(cursor=params.cursor, order=order, tag=tag) if params.cursor else None
+    after = decode_search_cursor(cursor=params.cursor, order=order, tag=tag) if params.cursor else None
     # With facets, the total comes from the same selection as their counts: the page skips counting in SQL.
     rows = await repository.search_page(
         session,
@@ -216,7 +187,7 @@ async def search_communities(session: AsyncSession, *, params: CommunitySearchPa
     next_cursor = None
     if more:
         last = page_rows[-1]
-        next_cursor = encode_cursor(sort_value=last["sort_value"], community_id=last["community_id"], tag=tag)
+        next_cursor = encode_search_cursor(sort_value=last["sort_value"], community_id=last["community_id"], tag=tag)
     facets = None
     if facet_fields:
         total, facets = await count_facets(session, community_filter=community_filter, fields=facet_fields)

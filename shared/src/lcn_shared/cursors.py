@@ -1,0 +1,49 @@
+"""Opaque, validated page cursors for every list: `{data, next_cursor}` continues only the listing that issued it."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import json
+from typing import Any
+
+from lcn_shared.problems import ProblemError
+
+# Not a secret: the checksum makes an edited cursor fail loudly instead of starting somewhere odd.
+CHECKSUM_KEY = b"lcn-cursor-v1"
+CHECKSUM_BYTES = 8
+
+
+class InvalidCursor(ProblemError):
+    """The cursor was not issued by this listing (edited, truncated, or from other filters or order)."""
+
+    status, slug, title = 400, "invalid-cursor", "Invalid cursor"
+
+
+def encode_cursor(position: dict[str, Any], *, tag: str) -> str:
+    """base64url of the position (JSON) and the listing's tag, with a checksum."""
+    payload = json.dumps({**position, "q": tag}, separators=(",", ":"), ensure_ascii=False).encode()
+    checksum = hmac.digest(CHECKSUM_KEY, payload, "blake2b")[:CHECKSUM_BYTES]
+    return base64.urlsafe_b64encode(payload + checksum).rstrip(b"=").decode()
+
+
+def decode_cursor(cursor: str, *, tag: str) -> dict[str, Any]:
+    """The position a cursor continues after; InvalidCursor when it is not one this listing issued.
+
+    The caller still checks the position's values (their types) and raises InvalidCursor for a bad one."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidCursor("The cursor is not base64url.") from exc
+    payload, checksum = raw[:-CHECKSUM_BYTES], raw[-CHECKSUM_BYTES:]
+    expected = hmac.digest(CHECKSUM_KEY, payload, "blake2b")[:CHECKSUM_BYTES]
+    if len(raw) <= CHECKSUM_BYTES or not hmac.compare_digest(checksum, expected):
+        raise InvalidCursor("The cursor was altered or truncated.")
+    try:
+        decoded = json.loads(payload)
+    except ValueError as exc:
+        raise InvalidCursor("The cursor does not hold a valid position.") from exc
+    if not isinstance(decoded, dict) or decoded.pop("q", None) != tag:
+        raise InvalidCursor("The cursor belongs to another listing, other filters or another order.")
+    return decoded
