@@ -11,7 +11,7 @@ import pytest
 from lcn_registry.search import facet_index, repository
 from lcn_registry.search.facet_index import build
 from lcn_registry.search.schemas import CONTROLLED_FIELDS, CommunityFilterParams
-from lcn_registry.search.service import count_facets, resolve_filter
+from lcn_registry.search.service import count_facets, parse_filter, resolve_filter
 from lcn_registry.search.synthetic import seed_search_data
 from lcn_shared.db import create_engine, create_session_factory
 from lcn_shared.settings import PlatformSettings, asyncpg_dsn
@@ -32,14 +32,14 @@ HOLDERS = [
 def test_bitmaps_select_or_within_a_field_and_across_fields_and_count_once_per_value() -> None:
     """Codes OR within a field, AND across; `synthetic` narrows; a list counts a community per element."""
     index = build(b"".join(community_id.bytes for community_id in IDS), HOLDERS)
-    everything = index.select_by_codes(resolve_filter(params=CommunityFilterParams()))
+    everything = index.select_by_codes(parse_filter(params=CommunityFilterParams()))
     assert everything is not None
     assert index.counts("kinds", everything) == {"fieldlab": 2, "civ": 2}
-    noord_or_oost = resolve_filter(params=CommunityFilterParams(landsdeel=["noord", "oost"], kind=["civ"]))
+    noord_or_oost = parse_filter(params=CommunityFilterParams(landsdeel=["noord", "oost"], kind=["civ"]))
     assert index.select_by_codes(noord_or_oost) == 0b0110
-    synthetic = resolve_filter(params=CommunityFilterParams(synthetic=True))
+    synthetic = parse_filter(params=CommunityFilterParams(synthetic=True))
     assert index.select_by_codes(synthetic) == 0b1010
-    assert index.select_by_codes(resolve_filter(params=CommunityFilterParams(q="energie"))) is None
+    assert index.select_by_codes(parse_filter(params=CommunityFilterParams(q="energie"))) is None
     assert index.select_ids(IDS[3].bytes + IDS[0].bytes + uuid.uuid4().bytes) == 0b1001
 
 
@@ -61,7 +61,7 @@ async def test_bitmap_facets_equal_sql_counts_for_every_filter(platform: Platfor
     try:
         async with create_session_factory(engine)() as session:
             for params in filters:
-                community_filter = resolve_filter(params=CommunityFilterParams.model_validate(params))
+                community_filter = await resolve_filter(session, params=CommunityFilterParams.model_validate(params))
                 total, facets = await count_facets(session, community_filter=community_filter, fields=CONTROLLED_FIELDS)
                 groups = [(controlled.column,) for controlled in CONTROLLED_FIELDS]
                 sql_total, grouped = await repository.grouped_counts(

@@ -143,6 +143,35 @@ async def test_municipality_partner_source_and_synthetic_filters(
     assert await found(synthetic="false", municipality="delft") == []
 
 
+async def test_acceptance_consistent_api_unknown_source_or_partner_is_a_422_everywhere_the_filters_apply(
+    platform: PlatformSettings, registry: httpx.AsyncClient
+) -> None:
+    """`source=nosuch` is a 422 naming the parameter and the known sources, as `kind=nonsense` is, in the search,
+    the overview and the exports; so is a partner id of no organisation. A source's first record counts at once."""
+    emmen = await create_community(platform, name="Energy College Emmen")
+    await add_source_record(platform, emmen, "katapult")
+    hanze = uuid.uuid4()
+    await add_member(platform, emmen, hanze)
+    assert names(await registry.get("/v1/communities", params={"source": "katapult"})) == ["Energy College Emmen"]
+    paths = ("/v1/communities", "/v1/overview/distribution", "/v1/exports/communities.csv")
+    for path in (*paths, "/v1/exports/communities.geojson", "/v1/overview/distribution.csv"):
+        response = await registry.get(path, params={"source": ["katapult", "nosuch"]})
+        assert response.status_code == 422, (path, response.text)
+        assert response.headers["content-type"] == PROBLEM_JSON
+        (problem,) = response.json()["errors"]
+        assert problem == {"parameter": "source", "invalid": ["nosuch"], "allowed": ["katapult"]}
+    unknown_partner = str(uuid.uuid4())
+    for path in paths:
+        response = await registry.get(path, params={"partner": [str(hanze), unknown_partner]})
+        assert response.status_code == 422, (path, response.text)
+        assert response.json()["errors"] == [{"parameter": "partner", "invalid": [unknown_partner]}]
+    assert (await registry.get("/v1/overview/distribution", params={"partner": str(hanze)})).json()["total"] == 1
+
+    delft = await create_community(platform, name="RDM Makerspace")
+    await add_source_record(platform, delft, "techniekpact", state="withdrawn")  # known, though nothing is active
+    assert names(await registry.get("/v1/communities", params={"source": "techniekpact"})) == []
+
+
 async def test_dutch_full_text_stems_words_and_matches_prefixes(
     platform: PlatformSettings, registry: httpx.AsyncClient
 ) -> None:

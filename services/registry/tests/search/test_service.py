@@ -13,8 +13,8 @@ from lcn_registry.search.service import (
     InvalidCursor,
     decode_search_cursor,
     encode_search_cursor,
+    parse_filter,
     resolve_facets,
-    resolve_filter,
     resolve_order,
 )
 from lcn_shared.problems import UnprocessableContent
@@ -23,7 +23,7 @@ from lcn_shared.problems import UnprocessableContent
 def test_filter_keeps_codes_and_understands_labels_and_aliases() -> None:
     """`HTSM`, `ict` and `Noord` become their codes, per column, each once."""
     params = CommunityFilterParams(topsector=["HTSM", "ict", "htsm"], landsdeel=["Noord"], q="  energie ")
-    community_filter = resolve_filter(params=params)
+    community_filter = parse_filter(params=params)
     assert community_filter.codes == {"topsectors": ("htsm", "dutch-digital-delta"), "landsdeel": ("noord",)}
     assert community_filter.text == "energie"
 
@@ -32,7 +32,7 @@ def test_unknown_values_are_listed_with_the_allowed_codes_per_parameter() -> Non
     """All unknown values of all parameters are reported at once."""
     params = CommunityFilterParams(kind=["fieldlab", "hackathon"], status=["paused"])
     with pytest.raises(UnprocessableContent) as raised:
-        resolve_filter(params=params)
+        parse_filter(params=params)
     errors = raised.value.extensions["errors"]
     assert [(error["parameter"], error["invalid"]) for error in errors] == [
         ("kind", ["hackathon"]),
@@ -99,9 +99,9 @@ def test_cursor_of_a_long_non_ascii_name_fits_the_parameter_limit() -> None:
 
 def test_fingerprint_ignores_order_but_not_how_values_are_split() -> None:
     """Same filters in another order share a fingerprint; `a,b` as one municipality differs from two."""
-    first = resolve_filter(params=CommunityFilterParams(kind=["civ", "fieldlab"], municipality=["Delft", "Emmen"]))
-    second = resolve_filter(params=CommunityFilterParams(kind=["fieldlab", "civ"], municipality=["Emmen", "Delft"]))
+    first = parse_filter(params=CommunityFilterParams(kind=["civ", "fieldlab"], municipality=["Delft", "Emmen"]))
+    second = parse_filter(params=CommunityFilterParams(kind=["fieldlab", "civ"], municipality=["Emmen", "Delft"]))
     assert first.fingerprint() == second.fingerprint()
-    joined = resolve_filter(params=CommunityFilterParams(municipality=["Delft,Emmen"]))
-    split = resolve_filter(params=CommunityFilterParams(municipality=["Delft", "Emmen"]))
+    joined = parse_filter(params=CommunityFilterParams(municipality=["Delft,Emmen"]))
+    split = parse_filter(params=CommunityFilterParams(municipality=["Delft", "Emmen"]))
     assert joined.fingerprint() != split.fingerprint()

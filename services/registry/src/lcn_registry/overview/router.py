@@ -38,7 +38,7 @@ def _attachment(filename: str) -> dict[str, str]:
 @router.get("/overview/distribution", response_model=Distribution, responses=PROBLEMS)
 async def get_distribution(params: FilterParams, session: SessionDep) -> Distribution:
     """How the filtered communities spread: landsdeel x primary top sector (cells add up to `total`), per value."""
-    return await service.distribution(session, community_filter=resolve_filter(params=params))
+    return await service.distribution(session, community_filter=await resolve_filter(session, params=params))
 
 
 @router.get(
@@ -48,7 +48,7 @@ async def get_distribution(params: FilterParams, session: SessionDep) -> Distrib
 )
 async def get_distribution_csv(params: CsvQuery, session: SessionDep) -> Response:
     """The landsdeel x top sector matrix as CSV (UTF-8 with a BOM), with a totals column and a totals row."""
-    overview = await service.distribution(session, community_filter=resolve_filter(params=params))
+    overview = await service.distribution(session, community_filter=await resolve_filter(session, params=params))
     body = service.matrix_csv(overview.by_landsdeel_topsector, separator=params.separator)
     return Response(body, media_type=CSV, headers=_attachment("distribution.csv"))
 
@@ -58,10 +58,10 @@ async def get_distribution_csv(params: CsvQuery, session: SessionDep) -> Respons
     response_class=StreamingResponse,
     responses={200: {"content": {CSV: {}}}, **PROBLEMS},
 )
-async def export_communities_csv(params: CsvQuery, request: Request) -> StreamingResponse:
+async def export_communities_csv(params: CsvQuery, request: Request, session: SessionDep) -> StreamingResponse:
     """The filtered communities as CSV (UTF-8 with a BOM), one a line, lists joined with `; `, streamed; text that a
     spreadsheet would run as a formula starts with an apostrophe."""
-    community_filter = resolve_filter(params=params)
+    community_filter = await resolve_filter(session, params=params)  # the session reads only to check names
     rows = service.communities_csv(_engine(request), community_filter=community_filter, separator=params.separator)
     return StreamingResponse(rows, media_type=CSV, headers=_attachment("communities.csv"))
 
@@ -71,8 +71,8 @@ async def export_communities_csv(params: CsvQuery, request: Request) -> Streamin
     response_class=StreamingResponse,
     responses={200: {"content": {GEOJSON: {}}}, **PROBLEMS},
 )
-async def export_communities_geojson(params: FilterParams, request: Request) -> StreamingResponse:
+async def export_communities_geojson(params: FilterParams, request: Request, session: SessionDep) -> StreamingResponse:
     """The filtered communities as a GeoJSON FeatureCollection; without coordinates, `geometry` is null."""
-    community_filter = resolve_filter(params=params)
+    community_filter = await resolve_filter(session, params=params)  # the session reads only to check names
     features = service.communities_geojson(_engine(request), community_filter=community_filter)
     return StreamingResponse(features, media_type=GEOJSON, headers=_attachment("communities.geojson"))

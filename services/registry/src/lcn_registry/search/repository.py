@@ -41,12 +41,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from lcn_registry.communities.models import LIST_FIELDS, Community
 from lcn_registry.communities.schemas import CommunityPublic
 from lcn_registry.feeds.models import SourceRecord
-from lcn_registry.organisations.models import Membership
+from lcn_registry.organisations.models import Membership, Organisation
 from lcn_registry.search.schemas import CommunityFilter, SortOrder
 from lcn_shared.db import execute_shape
 
 COMMUNITY: Table = Community.metadata.tables[Community.__tablename__]
 MEMBERSHIP: Table = Membership.metadata.tables[Membership.__tablename__]
+ORGANISATION: Table = Organisation.metadata.tables[Organisation.__tablename__]
 SOURCE_RECORD: Table = SourceRecord.metadata.tables[SourceRecord.__tablename__]
 # What the API shows of a community; the stored search vector and provenance stay behind.
 PUBLIC_COLUMNS = tuple(COMMUNITY.c[name] for name in CommunityPublic.model_fields)
@@ -231,6 +232,34 @@ async def search_page(
     # Rows zipped with their column names into plain dicts (in C): pydantic validates those in its core, while
     # a RowMapping goes through the Mapping protocol key by key.
     return [dict(zip(names, row, strict=True)) for row in result.all()]
+
+
+# A loose index scan of source_record's primary key: one probe per distinct source, not a read of every record.
+FEED_SOURCES = sql_text(
+    """
+    WITH RECURSIVE sources(feed_source) AS (
+        (SELECT feed_source FROM source_record ORDER BY feed_source LIMIT 1)
+        UNION ALL
+        SELECT (SELECT next.feed_source FROM source_record AS next
+                WHERE next.feed_source > sources.feed_source ORDER BY next.feed_source LIMIT 1)
+        FROM sources WHERE sources.feed_source IS NOT NULL
+    )
+    SELECT feed_source FROM sources WHERE feed_source IS NOT NULL
+    """
+)
+
+
+async def feed_sources(session: AsyncSession) -> list[str]:
+    """The feed sources the registry holds records of (active or withdrawn), by name."""
+    return list((await session.exec(FEED_SOURCES)).scalars())  # type: ignore[call-overload]
+
+
+async def known_organisations(session: AsyncSession, organisation_ids: Sequence[UUID]) -> set[UUID]:
+    """Which of these organisation ids exist (primary-key probes)."""
+    statement = select(ORGANISATION.c.organisation_id).where(
+        ORGANISATION.c.organisation_id == any_(bindparam("ids", list(organisation_ids), type_=ARRAY(Uuid)))
+    )
+    return set((await _execute(session, statement)).scalars())
 
 
 async def data_version(session: AsyncSession) -> tuple[int, datetime | None]:

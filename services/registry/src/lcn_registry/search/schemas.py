@@ -95,9 +95,14 @@ class CommunityFilterParams(BaseModel):
     phase: Codes = []
     status: Codes = []
     municipality: list[Municipality] = Field([], max_length=MAX_VALUES_PER_FIELD, description="Exact, any case.")
-    partner: list[UUID] = Field([], max_length=MAX_VALUES_PER_FIELD, description="Organisation ids (members).")
+    partner: list[UUID] = Field(
+        [], max_length=MAX_VALUES_PER_FIELD, description="Organisation ids (members); an unknown id is a 422."
+    )
     source: list[FeedSourceName] = Field(
-        [], max_length=MAX_VALUES_PER_FIELD, description="Feed sources with an active record of the community."
+        [],
+        max_length=MAX_VALUES_PER_FIELD,
+        description="Feed sources with an active record of the community; a source the registry holds no "
+        "record of is a 422 listing the known ones.",
     )
     synthetic: bool | None = Field(None, description="Only synthetic (true) or only real (false) communities.")
     q: str | None = Field(

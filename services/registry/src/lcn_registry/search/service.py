@@ -67,7 +67,28 @@ class CountCache:
 COUNT_CACHE = CountCache(max_entries=128, max_age_seconds=30.0)
 
 
-def resolve_filter(*, params: CommunityFilterParams) -> CommunityFilter:
+# The feed sources with records, per database: a search naming only known sources reads nothing more. A
+# source that is not in the set is looked up again at once, so a source's first import counts immediately.
+KNOWN_SOURCES = CountCache(max_entries=16, max_age_seconds=30.0)
+MAX_ALLOWED_LISTED = 50
+
+
+async def resolve_filter(session: AsyncSession, *, params: CommunityFilterParams) -> CommunityFilter:
+    """The validated filters: vocabulary codes (`parse_filter`), and named feed sources and partners that exist.
+    Without `source` or `partner` this reads nothing."""
+    community_filter = parse_filter(params=params)
+    problems: list[dict[str, Any]] = []
+    if community_filter.sources:
+        problems += await _unknown_sources(session, community_filter.sources)
+    if community_filter.partners:
+        problems += await _unknown_partners(session, community_filter.partners)
+    if problems:
+        names = " and ".join(problem["parameter"] for problem in problems)
+        raise UnprocessableContent(f"Unknown {names}: no such feed source or organisation.", errors=problems)
+    return community_filter
+
+
+def parse_filter(*, params: CommunityFilterParams) -> CommunityFilter:
     """Check every controlled value against its vocabulary (codes, labels or aliases) and keep the codes."""
     codes: dict[str, tuple[str, ...]] = {}
     problems: list[dict[str, Any]] = []
@@ -91,6 +112,27 @@ def resolve_filter(*, params: CommunityFilterParams) -> CommunityFilter:
         synthetic=params.synthetic,
         text=(params.q or "").strip() or None,
     )
+
+
+async def _unknown_sources(session: AsyncSession, sources: Sequence[str]) -> list[dict[str, Any]]:
+    """A problem for `source` when it names a feed the registry holds no record of; else none."""
+    key = _database(session)
+    known: frozenset[str] | None = KNOWN_SOURCES.get(key)
+    if known is None or not known.issuperset(sources):
+        known = frozenset(await repository.feed_sources(session))
+        KNOWN_SOURCES.put(key, known)
+    unknown = [source for source in sources if source not in known]
+    if not unknown:
+        return []
+    problem: dict[str, Any] = {"parameter": "source", "invalid": unknown}
+    return [problem | ({"allowed": sorted(known)} if len(known) <= MAX_ALLOWED_LISTED else {})]
+
+
+async def _unknown_partners(session: AsyncSession, partners: Sequence[UUID]) -> list[dict[str, Any]]:
+    """A problem for `partner` when it names an organisation that does not exist (see /v1/organisations)."""
+    known = await repository.known_organisations(session, partners)
+    unknown = [str(partner) for partner in partners if partner not in known]
+    return [{"parameter": "partner", "invalid": unknown}] if unknown else []
 
 
 def _parse_terms(vocabulary: type[Term], values: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -169,7 +211,7 @@ def _sort_value(order: SortOrder, key: Any) -> Any:
 
 async def search_communities(session: AsyncSession, *, params: CommunitySearchParams) -> CommunityPage:
     """One page of matching communities, the total and, when asked for, the facets."""
-    community_filter = resolve_filter(params=params)
+    community_filter = await resolve_filter(session, params=params)
     order = resolve_order(sort=params.sort, text=community_filter.text)
     facet_fields = resolve_facets(facets=params.facets)
     tag = _query_tag(community_filter, order)
