@@ -74,7 +74,7 @@ async def test_acceptance_monitor_follows_registry_patches_status_memberships_an
         newer = (await deliver(registry, techniekpact, "techniekpact", [variant])).json()["results"][0]
         assert newer["link"] == "review"
         await _monitor_row(monitor, newer["community_id"], lambda row: True)
-        review_id = (await registry.get("/v1/matching/reviews")).json()[0]["review_id"]
+        review_id = (await registry.get("/v1/matching/reviews")).json()["data"][0]["review_id"]
         accepted = await registry.post(f"/v1/matching/reviews/{review_id}/accept", headers=coordinator)
         assert accepted.status_code == 200, accepted.text
 

@@ -6,9 +6,13 @@ import base64
 import binascii
 import hmac
 import json
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from lcn_shared.problems import ProblemError
+
+Row = TypeVar("Row")
+Position = TypeVar("Position")
 
 # Not a secret: the checksum makes an edited cursor fail loudly instead of starting somewhere odd.
 CHECKSUM_KEY = b"lcn-cursor-v1"
@@ -47,3 +51,24 @@ def decode_cursor(cursor: str, *, tag: str) -> dict[str, Any]:
     if not isinstance(decoded, dict) or decoded.pop("q", None) != tag:
         raise InvalidCursor("The cursor belongs to another listing, other filters or another order.")
     return decoded
+
+
+def page_of(
+    rows: Sequence[Row], *, limit: int, position: Callable[[Row], dict[str, Any]], tag: str
+) -> tuple[list[Row], str | None]:
+    """The first `limit` of `limit + 1` rows read, and the cursor after the last of them when another followed."""
+    page = list(rows[:limit])
+    return page, encode_cursor(position(page[-1]), tag=tag) if len(rows) > limit else None
+
+
+def read_cursor(cursor: str | None, *, tag: str, parse: Callable[[dict[str, Any]], Position]) -> Position | None:
+    """The position a cursor continues after, as `parse` reads it; None without a cursor (absent or empty: the
+    first page); InvalidCursor when the cursor is not one this listing issued or `parse` finds a value of the
+    wrong type (KeyError, TypeError, ValueError)."""
+    if not cursor:
+        return None
+    position = decode_cursor(cursor, tag=tag)
+    try:
+        return parse(position)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidCursor("The cursor does not hold a valid position.") from exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -43,7 +44,7 @@ async def test_uncertain_match_is_queued_and_accepting_merges_with_a_redirect(
     """Between the thresholds a pair waits for a coordinator; accepting merges, the newer id redirects."""
     older, newer = await _uncertain_pair(registry, api_key)
     coordinator = {"Authorization": f"Bearer {await api_key(Role.COORDINATOR)}"}
-    reviews = (await registry.get("/v1/matching/reviews")).json()
+    reviews = (await registry.get("/v1/matching/reviews")).json()["data"]
     assert [(review["community_id"], review["candidate_id"]) for review in reviews] == [(newer, older)]
     assert reviews[0]["explanation"]["decision"] == "review"
     accepted = await registry.post(f"/v1/matching/reviews/{reviews[0]['review_id']}/accept", headers=coordinator)
@@ -70,7 +71,7 @@ async def test_uncertain_match_is_queued_and_accepting_merges_with_a_redirect(
     )
     third_id = third.json()["community_id"]
     response = await registry.post(
-        f"/v1/communities/{third_id}/merges", json={"community_id": older}, headers=coordinator
+        f"/v1/communities/{third_id}/merges", json={"duplicate_id": older}, headers=coordinator
     )
     assert response.status_code == 200, response.text
     chain = await registry.get(f"/v1/communities/{newer}", follow_redirects=False)
@@ -83,12 +84,12 @@ async def test_rejecting_a_review_keeps_both_communities(
     """A rejected pair stays two communities and is not queued again."""
     older, newer = await _uncertain_pair(registry, api_key)
     coordinator = {"Authorization": f"Bearer {await api_key(Role.COORDINATOR)}"}
-    review_id = (await registry.get("/v1/matching/reviews")).json()[0]["review_id"]
+    review_id = (await registry.get("/v1/matching/reviews")).json()["data"][0]["review_id"]
     rejected = await registry.post(f"/v1/matching/reviews/{review_id}/reject", headers=coordinator)
     assert rejected.json()["state"] == "rejected"
     assert (await registry.get(f"/v1/communities/{older}")).status_code == 200
     assert (await registry.get(f"/v1/communities/{newer}")).status_code == 200
-    assert (await registry.get("/v1/matching/reviews")).json() == []
+    assert (await registry.get("/v1/matching/reviews")).json() == {"data": [], "next_cursor": None}
     again = await registry.post(f"/v1/matching/reviews/{review_id}/accept", headers=coordinator)
     assert again.status_code == 409
 
@@ -97,7 +98,7 @@ async def test_only_coordinators_decide_reviews(registry: httpx.AsyncClient, api
     """A partner cannot accept a review."""
     await _uncertain_pair(registry, api_key)
     partner = await api_key(Role.PARTNER, organisation_id=uuid.uuid4(), organisation_name="Saxion")
-    review_id = (await registry.get("/v1/matching/reviews")).json()[0]["review_id"]
+    review_id = (await registry.get("/v1/matching/reviews")).json()["data"][0]["review_id"]
     response = await registry.post(
         f"/v1/matching/reviews/{review_id}/accept", headers={"Authorization": f"Bearer {partner}"}
     )
@@ -140,7 +141,7 @@ async def _reviews_soon(registry: httpx.AsyncClient) -> list[dict[str, object]]:
     """The open reviews, once the registry's consumer has queued at least one (within seconds)."""
 
     async def queued() -> list[dict[str, object]]:
-        return list((await registry.get("/v1/matching/reviews")).json())
+        return list((await registry.get("/v1/matching/reviews")).json()["data"])
 
     return list(await wait_until(queued, timeout=10, what="a review of the look-alike"))
 
@@ -169,7 +170,7 @@ async def test_acceptance_write_path_possible_duplicates_visible_within_seconds(
     assert distinct.status_code == 201
     seen = await _consumed(platform, distinct.json()["community_id"])
     assert seen, "the consumer never saw the distinct community's registration"
-    assert len((await registry.get("/v1/matching/reviews")).json()) == 1
+    assert len((await registry.get("/v1/matching/reviews")).json()["data"]) == 1
 
 
 async def _consumed(platform: PlatformSettings, community_id: str) -> bool:
@@ -186,3 +187,87 @@ async def _consumed(platform: PlatformSettings, community_id: str) -> bool:
         return bool(rows)
 
     return bool(await wait_until(applied, timeout=10, what="the registration consumed"))
+
+
+async def _queue_reviews(platform: PlatformSettings, scores: list[float], *, state: str = "open") -> None:
+    """Reviews of made-up pairs with these scores (ties included), straight into the queue."""
+    now = datetime.now(UTC)
+    for index, score in enumerate(scores):
+        await fetch(
+            platform,
+            "registry",
+            "INSERT INTO match_review (review_id, community_id, candidate_id, score, explanation, state, created_at)"
+            " VALUES ($1, $2, $3, $4, '{}', $5, $6)",
+            uuid.uuid4(),
+            uuid.uuid4(),
+            uuid.uuid4(),
+            score,
+            state,
+            now - timedelta(seconds=index % 3),
+        )
+
+
+async def test_acceptance_consistent_api_reviews_are_a_page_with_an_opaque_cursor(
+    platform: PlatformSettings, registry: httpx.AsyncClient
+) -> None:
+    """`/v1/matching/reviews` is `{data, next_cursor}`: following the cursors gives every review once, most likely
+    first; a garbage cursor, or one of another state's queue, is a 400 problem."""
+    await _queue_reviews(platform, [0.91, 0.55, 0.55, 0.55, 0.72, 0.3, 0.55, 0.88])
+    await _queue_reviews(platform, [0.6, 0.7, 0.8], state="rejected")
+    everything = (await registry.get("/v1/matching/reviews", params={"limit": 500})).json()
+    assert set(everything) == {"data", "next_cursor"}
+    assert everything["next_cursor"] is None
+    paged, cursor, pages = [], None, 0
+    while True:
+        params = {"limit": 3} | ({"cursor": cursor} if cursor else {})
+        page = await registry.get("/v1/matching/reviews", params=params)
+        assert page.status_code == 200, page.text
+        paged += page.json()["data"]
+        cursor, pages = page.json()["next_cursor"], pages + 1
+        if cursor is None:
+            break
+    assert pages == 3
+    assert paged == everything["data"]
+    assert [review["score"] for review in paged] == [0.91, 0.88, 0.72, 0.55, 0.55, 0.55, 0.55, 0.3]
+    first = (await registry.get("/v1/matching/reviews", params={"limit": 3})).json()["next_cursor"]
+    for cursor, params in (("garbage", {}), (first[:-2], {}), (first, {"state": "rejected"})):
+        rejected = await registry.get("/v1/matching/reviews", params={"cursor": cursor, **params})
+        assert rejected.status_code == 400, (cursor, params)
+        assert rejected.headers["content-type"] == "application/problem+json"
+    unknown_state = await registry.get("/v1/matching/reviews", params={"state": "pending"})
+    assert unknown_state.status_code == 422
+
+
+async def test_acceptance_consistent_api_a_repeated_merge_is_a_409(
+    registry: httpx.AsyncClient, api_key: KeyFactory
+) -> None:
+    """The merge names the duplicate `duplicate_id`. Merging it again, here or into another community, is a 409
+    saying where it went; merging a community into itself is a 422; the old field name is a 422 that names the new."""
+    coordinator = {"Authorization": f"Bearer {await api_key(Role.COORDINATOR)}"}
+    ids = []
+    for name in ("Fieldlab Zorg Noord", "Skillslab Techniek Oost", "Living Lab Water West"):
+        body = {"name": name, "kinds": ["fieldlab"], "landsdeel": "noord"}
+        created = await registry.post("/v1/communities", json=body, headers=coordinator)
+        ids.append(created.json()["community_id"])
+    survivor, duplicate, other = ids
+    merges = f"/v1/communities/{survivor}/merges"
+    merged = await registry.post(merges, json={"duplicate_id": duplicate}, headers=coordinator)
+    assert merged.status_code == 200, merged.text
+    again = await registry.post(merges, json={"duplicate_id": duplicate}, headers=coordinator)
+    assert again.status_code == 409, again.text
+    assert again.headers["content-type"] == "application/problem+json"
+    assert again.json()["detail"] == f"Community {duplicate} was already merged into this one."
+    assert again.json()["merged_into"] == survivor
+    elsewhere = await registry.post(
+        f"/v1/communities/{other}/merges", json={"duplicate_id": duplicate}, headers=coordinator
+    )
+    assert elsewhere.status_code == 409
+    assert elsewhere.json()["detail"] == f"Community {duplicate} was already merged into {survivor}."
+    unknown = await registry.post(merges, json={"duplicate_id": str(uuid.uuid4())}, headers=coordinator)
+    assert unknown.status_code == 404
+    itself = await registry.post(merges, json={"duplicate_id": survivor}, headers=coordinator)
+    assert itself.status_code == 422
+    old_name = await registry.post(merges, json={"community_id": other}, headers=coordinator)
+    assert old_name.status_code == 422
+    assert "duplicate_id" in old_name.text
+    assert (await registry.get(f"/v1/communities/{other}")).status_code == 200

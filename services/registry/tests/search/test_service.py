@@ -10,13 +10,13 @@ import pytest
 from lcn_registry.search.repository import prefix_terms
 from lcn_registry.search.schemas import CommunityFilterParams, CommunitySearchParams, SortOrder
 from lcn_registry.search.service import (
-    InvalidCursor,
     decode_search_cursor,
     encode_search_cursor,
     parse_filter,
     resolve_facets,
     resolve_order,
 )
+from lcn_shared.cursors import InvalidCursor
 from lcn_shared.problems import UnprocessableContent
 
 

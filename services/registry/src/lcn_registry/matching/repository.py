@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, func, or_, text, update
+from sqlalchemy import DateTime, Double, Uuid, delete, func, literal, or_, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -133,11 +133,23 @@ async def review(session: AsyncSession, review_id: UUID, *, for_update: bool = F
     return await session.get(MatchReview, review_id, with_for_update=for_update)
 
 
-async def reviews(session: AsyncSession, *, state: str | None, limit: int) -> list[MatchReview]:
-    """Reviews, most certain first."""
-    query = select(MatchReview).order_by(col(MatchReview.score).desc(), col(MatchReview.created_at)).limit(limit)
+ReviewPosition = tuple[float, datetime, UUID]  # score, created_at, review_id: the order of the queue
+
+
+async def reviews(
+    session: AsyncSession, *, state: str | None, after: ReviewPosition | None, limit: int
+) -> list[MatchReview]:
+    """Reviews, most certain first (then oldest, then by id), after a position in that order (keyset)."""
+    key = tuple_(-col(MatchReview.score), col(MatchReview.created_at), col(MatchReview.review_id))
+    query = select(MatchReview).order_by(*key.clauses).limit(limit)
     if state:
         query = query.where(MatchReview.state == state)
+    if after is not None:
+        score, created_at, review_id = after
+        last = tuple_(
+            literal(-score, Double()), literal(created_at, DateTime(timezone=True)), literal(review_id, Uuid())
+        )
+        query = query.where(key > last)
     return list((await session.exec(query)).all())
 
 

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Query
 from lcn_registry.communities import service as communities
 from lcn_registry.communities.router import CommunityId
 from lcn_registry.communities.schemas import CommunityPublic
-from lcn_registry.matching import repository, service
-from lcn_registry.matching.schemas import MergeRequest, ReviewPublic
+from lcn_registry.matching import service
+from lcn_registry.matching.schemas import MergeRequest, ReviewPublic, ReviewsPublic
 from lcn_shared.auth import Principal, Role, require
 from lcn_shared.db import SessionDep
 from lcn_shared.problems import problem_responses
@@ -21,16 +21,16 @@ PROBLEMS = problem_responses(401, 403, 404, 409, 422)
 Coordinator = Annotated[Principal, Depends(require(Role.COORDINATOR))]
 
 
-@router.get("/matching/reviews", response_model=list[ReviewPublic])
+@router.get("/matching/reviews", response_model=ReviewsPublic, responses=problem_responses(400, 422))
 async def list_reviews(
     session: SessionDep,
     state: Annotated[Literal["open", "accepted", "rejected", "superseded"] | None, Query()] = "open",
+    cursor: Annotated[str | None, Query(max_length=400, description="`next_cursor` of the previous page.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[ReviewPublic]:
+) -> ReviewsPublic:
     """Pairs that may be one community, most likely first, each with its field-by-field explanation."""
-    return [
-        ReviewPublic.model_validate(review) for review in await repository.reviews(session, state=state, limit=limit)
-    ]
+    reviews, next_cursor = await service.list_reviews(session, state=state, cursor=cursor, limit=limit)
+    return ReviewsPublic(data=[ReviewPublic.model_validate(review) for review in reviews], next_cursor=next_cursor)
 
 
 @router.post("/matching/reviews/{review_id}/accept", response_model=ReviewPublic, responses=PROBLEMS)
@@ -51,9 +51,10 @@ async def reject_review(review_id: UUID, session: SessionDep, principal: Coordin
 async def merge_into(
     community_id: CommunityId, data: MergeRequest, session: SessionDep, principal: Coordinator
 ) -> CommunityPublic:
-    """Merge a duplicate into this community; the duplicate's id redirects here from now on."""
+    """Merge a duplicate (`duplicate_id`) into this community; the duplicate's id redirects here from now on.
+    A repeated merge, or one of a community merged elsewhere already, is a 409 naming where it went."""
     survivor = await service.merge_communities(
-        session, survivor_id=community_id, merged_id=data.community_id, actor=principal.actor, reason="manual"
+        session, survivor_id=community_id, merged_id=data.duplicate_id, actor=principal.actor, reason="manual"
     )
     return communities.public(survivor)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -21,6 +22,7 @@ from lcn_registry.matching import repository
 from lcn_registry.matching.blocking import always_used, block_keys, index_rows
 from lcn_registry.matching.models import MatchReview
 from lcn_registry.matching.profiles import PROFILE_FIELDS
+from lcn_registry.matching.repository import ReviewPosition
 from lcn_registry.matching.schemas import Registered
 from lcn_registry.matching.scoring import Profile, Score, compare
 from lcn_registry.matching.survivorship import SourceView, golden_partners, golden_values, manual_fields
@@ -28,9 +30,10 @@ from lcn_registry.organisations import repository as organisations_repository
 from lcn_registry.organisations import service as organisations
 from lcn_registry.organisations.models import Membership, Organisation
 from lcn_shared.contracts import CommunityMerged
+from lcn_shared.cursors import page_of, read_cursor
 from lcn_shared.envelope import Envelope
 from lcn_shared.messaging.outbox import record_event
-from lcn_shared.problems import Conflict, NotFound
+from lcn_shared.problems import Conflict, NotFound, UnprocessableContent
 
 # Candidates whose names share too little are not scored in full (a cheap C-level prefilter).
 NAME_PREFILTER = 50
@@ -217,10 +220,14 @@ async def merge_communities(
 ) -> Community:
     """Fold `merged_id` into `survivor_id`: its sources, partners and history move; its id redirects."""
     if survivor_id == merged_id:
-        raise Conflict("A community cannot be merged into itself.")
+        raise UnprocessableContent(
+            "A community cannot be merged into itself.",
+            errors=[{"loc": ["body", "duplicate_id"], "msg": "is the community of the path", "type": "merge_self"}],
+        )
     rows = await communities_repository.get_many(session, [survivor_id, merged_id], for_update=True)
-    if survivor_id not in rows or merged_id not in rows:
-        raise NotFound(f"Both communities must exist: {survivor_id}, {merged_id}.")
+    for community_id in (merged_id, survivor_id):
+        if community_id not in rows:
+            await _refuse_merged_away(session, community_id, survivor_id=survivor_id)
     survivor, merged = rows[survivor_id], rows[merged_id]
     now = datetime.now(UTC)
     await feeds.move_records(session, merged_id, survivor_id)
@@ -250,6 +257,16 @@ async def merge_communities(
     return survivor
 
 
+async def _refuse_merged_away(session: AsyncSession, community_id: UUID, *, survivor_id: UUID) -> None:
+    """A 409 when the community was merged away already (a repeated merge says so), else a 404."""
+    target = await communities_repository.redirect_target(session, community_id)
+    if target is None:
+        raise NotFound(f"No community {community_id}.")
+    if community_id != survivor_id and target == survivor_id:
+        raise Conflict(f"Community {community_id} was already merged into this one.", merged_into=str(target))
+    raise Conflict(f"Community {community_id} was already merged into {target}.", merged_into=str(target))
+
+
 async def decide_review(session: AsyncSession, *, review_id: UUID, accept: bool, actor: str) -> MatchReview:
     """A coordinator's decision: accepted pairs merge (the older record survives), rejected ones stay apart."""
     review = await repository.review(session, review_id, for_update=True)
@@ -266,6 +283,29 @@ async def decide_review(session: AsyncSession, *, review_id: UUID, accept: bool,
     review.decided_at, review.decided_by = datetime.now(UTC), actor
     session.add(review)
     return review
+
+
+async def list_reviews(
+    session: AsyncSession, *, state: str | None, cursor: str | None, limit: int
+) -> tuple[list[MatchReview], str | None]:
+    """A page of the review queue, most likely pairs first, and the cursor of the next page (keyset)."""
+    tag = f"reviews|{state}"
+    after = read_cursor(cursor, tag=tag, parse=_review_position)
+    rows = await repository.reviews(session, state=state, after=after, limit=limit + 1)
+    return page_of(rows, limit=limit, position=_review_cursor, tag=tag)
+
+
+def _review_cursor(review: MatchReview) -> dict[str, Any]:
+    """Where a page ends in the queue's order."""
+    return {"s": review.score, "t": review.created_at.isoformat(), "id": str(review.review_id)}
+
+
+def _review_position(position: dict[str, Any]) -> ReviewPosition:
+    """The score, time and id a review cursor holds (ValueError or TypeError when one is of the wrong type)."""
+    score, created_at = position["s"], datetime.fromisoformat(position["t"])
+    if not isinstance(score, int | float) or not math.isfinite(score) or created_at.tzinfo is None:
+        raise ValueError(f"{position!r} is no position in the review queue")
+    return float(score), created_at, UUID(position["id"])
 
 
 async def explain_pair(session: AsyncSession, *, community_id: UUID, other_id: UUID) -> dict[str, Any]:

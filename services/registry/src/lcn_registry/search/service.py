@@ -31,7 +31,7 @@ from lcn_registry.search.schemas import (
     SortOrder,
 )
 from lcn_shared.contracts.vocabulary import Term
-from lcn_shared.cursors import InvalidCursor, decode_cursor, encode_cursor
+from lcn_shared.cursors import encode_cursor, read_cursor
 from lcn_shared.problems import UnprocessableContent
 
 
@@ -187,13 +187,11 @@ def encode_search_cursor(*, sort_value: Any, community_id: UUID, tag: str) -> st
     return encode_cursor({"k": key, "id": str(community_id)}, tag=tag)
 
 
-def decode_search_cursor(*, cursor: str, order: SortOrder, tag: str) -> tuple[Any, UUID]:
+def decode_search_cursor(*, cursor: str | None, order: SortOrder, tag: str) -> tuple[Any, UUID] | None:
     """The (sort value, community_id) a cursor continues after; InvalidCursor when it is not one of ours."""
-    position = decode_cursor(cursor, tag=tag)
-    try:
-        return _sort_value(order, position["k"]), UUID(position["id"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidCursor("The cursor does not hold a valid position.") from exc
+    return read_cursor(
+        cursor, tag=tag, parse=lambda position: (_sort_value(order, position["k"]), UUID(position["id"]))
+    )
 
 
 def _sort_value(order: SortOrder, key: Any) -> Any:
@@ -215,7 +213,7 @@ async def search_communities(session: AsyncSession, *, params: CommunitySearchPa
     order = resolve_order(sort=params.sort, text=community_filter.text)
     facet_fields = resolve_facets(facets=params.facets)
     tag = _query_tag(community_filter, order)
-    after = decode_search_cursor(cursor=params.cursor, order=order, tag=tag) if params.cursor else None
+    after = decode_search_cursor(cursor=params.cursor, order=order, tag=tag)
     # With facets, the total comes from the same selection as their counts: the page skips counting in SQL.
     rows = await repository.search_page(
         session,
