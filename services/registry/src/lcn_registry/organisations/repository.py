@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, func, text
+from sqlalchemy import Text, Uuid, delete, func, literal, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -38,7 +38,7 @@ async def insert_missing(session: AsyncSession, rows: Sequence[dict[str, Any]]) 
 async def page(
     session: AsyncSession, *, name: str | None, type_: str | None, after: str | None, limit: int
 ) -> list[Organisation]:
-    """Organisations by name key, optionally filtered, after a cursor."""
+    """Organisations by name key (unique), optionally filtered, after a name key (keyset)."""
     query = select(Organisation).order_by(col(Organisation.name_key)).limit(limit)
     if name:
         query = query.where(col(Organisation.name).ilike(f"%{name}%"))
@@ -65,15 +65,22 @@ async def members(session: AsyncSession, community_id: UUID) -> list[tuple[Membe
     return list(rows.all())
 
 
-async def communities_of(session: AsyncSession, organisation_id: UUID) -> list[tuple[Membership, Community]]:
-    """An organisation's memberships with their communities, by name."""
-    rows = await session.exec(
+async def communities_of(
+    session: AsyncSession, organisation_id: UUID, *, after: tuple[str, UUID] | None = None, limit: int | None = None
+) -> list[tuple[Membership, Community]]:
+    """An organisation's memberships with their communities, by name (then id); a page of them after a (name, id)
+    (keyset), or all."""
+    key = tuple_(col(Community.name), col(Community.community_id))
+    query = (
         select(Membership, Community)
         .join(Community, col(Community.community_id) == col(Membership.community_id))
         .where(Membership.organisation_id == organisation_id)
-        .order_by(col(Community.name))
+        .order_by(*key.clauses)
+        .limit(limit)
     )
-    return list(rows.all())
+    if after is not None:
+        query = query.where(key > tuple_(literal(after[0], Text()), literal(after[1], Uuid())))
+    return list((await session.exec(query)).all())
 
 
 async def may_edit(session: AsyncSession, community_id: UUID, organisation_id: UUID) -> bool:

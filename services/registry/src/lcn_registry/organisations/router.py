@@ -30,22 +30,23 @@ router = APIRouter(tags=["organisations"])
 PROBLEMS = problem_responses(308, 401, 403, 404, 409, 413, 422)
 Writer = Annotated[Principal, Depends(require(Role.PARTNER, Role.COORDINATOR))]
 Coordinator = Annotated[Principal, Depends(require(Role.COORDINATOR))]
+# Opaque (lcn_shared.cursors): room for a 200-character name in any script.
+Cursor = Annotated[str | None, Query(max_length=2048, description="`next_cursor` of the previous page.")]
 
 
-@router.get("/organisations", response_model=OrganisationsPublic)
+@router.get("/organisations", response_model=OrganisationsPublic, responses=problem_responses(400, 422))
 async def list_organisations(
     session: SessionDep,
     name: Annotated[str | None, Query(max_length=200, description="Part of the name.")] = None,
     type: Annotated[OrganisationType | None, Query()] = None,  # noqa: A002  (the API's field name)
-    cursor: Annotated[str | None, Query(max_length=400)] = None,
+    cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> OrganisationsPublic:
-    """Organisations by name."""
-    rows = await repository.page(session, name=name, type_=type.value if type else None, after=cursor, limit=limit + 1)
-    next_cursor = rows[limit - 1].name_key if len(rows) > limit else None
-    return OrganisationsPublic(
-        data=[OrganisationPublic.model_validate(row) for row in rows[:limit]], next_cursor=next_cursor
+    """Organisations by name; `next_cursor` continues the same filters (another cursor is a 400)."""
+    rows, next_cursor = await service.list_organisations(
+        session, name=name, type_=type.value if type else None, cursor=cursor, limit=limit
     )
+    return OrganisationsPublic(data=[OrganisationPublic.model_validate(row) for row in rows], next_cursor=next_cursor)
 
 
 @router.post(
@@ -77,12 +78,19 @@ async def put_organisation(
 @router.get(
     "/organisations/{organisation_id}/communities", response_model=OrganisationCommunitiesPublic, responses=PROBLEMS
 )
-async def organisation_communities(organisation_id: UUID, session: SessionDep) -> OrganisationCommunitiesPublic:
-    """The communities an organisation takes part in, with its role."""
-    await service.get_organisation(session, organisation_id=organisation_id)
-    rows = await repository.communities_of(session, organisation_id)
+async def organisation_communities(
+    organisation_id: UUID,
+    session: SessionDep,
+    cursor: Cursor = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> OrganisationCommunitiesPublic:
+    """The communities an organisation takes part in, with its role, by name."""
+    rows, next_cursor = await service.communities_of(
+        session, organisation_id=organisation_id, cursor=cursor, limit=limit
+    )
     return OrganisationCommunitiesPublic(
         organisation_id=organisation_id,
+        next_cursor=next_cursor,
         data=[
             MembershipOfOrganisation(
                 community_id=community.community_id,

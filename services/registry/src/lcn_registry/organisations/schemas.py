@@ -65,10 +65,12 @@ class MemberPublic(BaseModel):
 
 
 class MembersPublic(BaseModel):
-    """A community's organisations."""
+    """A community's organisations, all of them: they are part of the community's state (every community event
+    carries them whole), so the list is bounded by nature and `next_cursor` is always null."""
 
     community_id: UUID
     data: list[MemberPublic]
+    next_cursor: None = Field(None, description="Always null: a community's members come in one page.")
 
 
 class MembershipOfOrganisation(BaseModel):
@@ -83,7 +85,8 @@ class MembershipOfOrganisation(BaseModel):
 
 
 class OrganisationCommunitiesPublic(BaseModel):
-    """An organisation's communities."""
+    """A page of an organisation's communities; `next_cursor` is null on the last page."""
 
     organisation_id: UUID
     data: list[MembershipOfOrganisation]
+    next_cursor: str | None
