@@ -4,49 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 
 from lcn_shared.auth.keys import Role
-from lcn_shared.embedded import free_port
 from lcn_shared.plugins import find_service, service_names
-from lcn_shared.settings import PlatformSettings, ServiceConfig
-from lcn_shared.testing.fixtures import service_config, wait_until
+from lcn_shared.settings import PlatformSettings
+from lcn_shared.testing.fixtures import service_config
+from lcn_shared.testing.http import served
 
 CHECKS = "not_a_server_error,negative_data_rejection,ignored_auth,content_type_conformance"
 # Bounded and derandomized: the same cases every run, a few minutes for every service on two cores.
 MAX_EXAMPLES = "15"
 SCHEMATHESIS = str(Path(sys.executable).with_name("st"))
 CONFIG = Path(__file__).with_name("schemathesis.toml")
-
-
-@asynccontextmanager
-async def served(factory: Callable[[ServiceConfig], FastAPI], config: ServiceConfig) -> AsyncIterator[str]:
-    """Serve the app with uvicorn on a free port of this process; yield its base URL once it is ready."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(factory(config), host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        async with httpx.AsyncClient(base_url=base_url) as client:
-
-            async def ready() -> bool:
-                try:
-                    return (await client.get("/health/ready")).status_code == 200
-                except httpx.TransportError:
-                    return False
-
-            await wait_until(ready, timeout=60, what=f"{config.name} ready")
-        yield base_url
-    finally:
-        server.should_exit = True
-        await task
 
 
 @pytest.mark.timeout(900)  # the registry's run takes one to three minutes, depending on what else the cores do

@@ -33,6 +33,7 @@ from lcn_shared.hygiene import InputHygieneMiddleware
 from lcn_shared.messaging.consumer import DLQ_SUFFIX, EventConsumer
 from lcn_shared.messaging.relay import OutboxRelay
 from lcn_shared.messaging.topics import ensure_topics
+from lcn_shared.pages.rendering import mount_kit_static
 from lcn_shared.problems import (
     PayloadTooLarge,
     UnhandledErrorMiddleware,
@@ -65,6 +66,8 @@ class ServiceDefinition:
     publishes: Sequence[type[EventContract]] = ()
     # Path prefixes (under /v1) that take bulk uploads up to `max_upload_bytes` instead of `max_body_bytes`.
     upload_paths: Sequence[str] = ()
+    # Routers of HTML pages (lcn_shared.pages): mounted without the /v1 prefix, beside the kit's static files.
+    pages: Sequence[APIRouter] = ()
     version: str = "0.1.0"
 
     def topics(self, config: ServiceConfig) -> list[str]:
@@ -132,6 +135,10 @@ def create_service_app(definition: ServiceDefinition, config: ServiceConfig | No
     app.include_router(auth_router, prefix="/v1")
     for router in definition.routers:
         app.include_router(router, prefix="/v1")
+    if definition.pages:
+        mount_kit_static(app)
+        for router in definition.pages:
+            app.include_router(router)
     _add_asyncapi_route(app, definition, broker)
     _add_docs_routes(app)
     _document_problems(app)

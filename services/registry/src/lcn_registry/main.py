@@ -7,6 +7,7 @@ from lcn_registry.feeds.router import router as feeds_router
 from lcn_registry.matching.router import router as matching_router
 from lcn_registry.messaging import CONSUMERS, PUBLISHES
 from lcn_registry.organisations.router import router as organisations_router
+from lcn_registry.overview.pages import router as overview_pages
 from lcn_registry.overview.router import router as overview_router
 from lcn_registry.search.router import router as search_router
 from lcn_registry.vocabularies.router import router as vocabularies_router
@@ -27,6 +28,7 @@ REGISTRY = ServiceDefinition(
         vocabularies_router,
     ],
     upload_paths=["/feeds/"],
+    pages=[overview_pages],
     consumers=CONSUMERS,
     publishes=PUBLISHES,
 )
