@@ -14,6 +14,7 @@ from lcn_shared.auth import Role
 from lcn_shared.settings import PlatformSettings
 from lcn_shared.testing.fixtures import fetch, run_service, service_config, wait_until
 from services.registry.tests.feeds.builders import create_record, deliver
+from services.registry.tests.pages import walk
 
 KeyFactory = Callable[..., Awaitable[str]]
 
@@ -217,15 +218,7 @@ async def test_acceptance_consistent_api_reviews_are_a_page_with_an_opaque_curso
     everything = (await registry.get("/v1/matching/reviews", params={"limit": 500})).json()
     assert set(everything) == {"data", "next_cursor"}
     assert everything["next_cursor"] is None
-    paged, cursor, pages = [], None, 0
-    while True:
-        params = {"limit": 3} | ({"cursor": cursor} if cursor else {})
-        page = await registry.get("/v1/matching/reviews", params=params)
-        assert page.status_code == 200, page.text
-        paged += page.json()["data"]
-        cursor, pages = page.json()["next_cursor"], pages + 1
-        if cursor is None:
-            break
+    paged, pages = await walk(registry, "/v1/matching/reviews", {"limit": 3})
     assert pages == 3
     assert paged == everything["data"]
     assert [review["score"] for review in paged] == [0.91, 0.88, 0.72, 0.55, 0.55, 0.55, 0.55, 0.3]

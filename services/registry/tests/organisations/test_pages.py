@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import base64
 import uuid
-from typing import Any
-
-import httpx
 
 from lcn_shared.settings import PlatformSettings
 from services.registry.tests.communities.builders import (
@@ -18,21 +15,9 @@ from services.registry.tests.communities.builders import (
     put_organisation,
     running_registry,
 )
+from services.registry.tests.pages import walk
 
 NAMES = ["Alfa-college", "Deltion College", "Gilde Opleidingen", "Noorderpoort", "Summa College"]
-
-
-async def walk(client: httpx.AsyncClient, path: str, params: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
-    """Follow `next_cursor` to the end: every item in order, and how many pages it took."""
-    items: list[dict[str, Any]] = []
-    cursor, pages = None, 0
-    while True:
-        response = await client.get(path, params=params | ({"cursor": cursor} if cursor else {}))
-        assert response.status_code == 200, response.text
-        items += response.json()["data"]
-        cursor, pages = response.json()["next_cursor"], pages + 1
-        if cursor is None:
-            return items, pages
 
 
 async def test_acceptance_consistent_api_organisation_cursor_is_opaque_and_a_garbage_cursor_is_a_400(

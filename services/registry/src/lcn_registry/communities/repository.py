@@ -48,15 +48,19 @@ async def add_redirect(session: AsyncSession, redirect: CommunityRedirect) -> No
     session.add(redirect)
 
 
-async def history(session: AsyncSession, community_id: UUID, *, limit: int) -> list[CommunityChange]:
-    """A community's changes, newest first."""
-    rows = await session.exec(
+async def history(
+    session: AsyncSession, community_id: UUID, *, before: int | None, limit: int
+) -> list[CommunityChange]:
+    """A community's changes, newest first, older than change `before` if given (keyset)."""
+    query = (
         select(CommunityChange)
         .where(CommunityChange.community_id == community_id)
         .order_by(col(CommunityChange.change_id).desc())
         .limit(limit)
     )
-    return list(rows.all())
+    if before is not None:
+        query = query.where(col(CommunityChange.change_id) < before)
+    return list((await session.exec(query)).all())
 
 
 async def move_history(session: AsyncSession, from_community: UUID, to_community: UUID) -> None:

@@ -145,8 +145,12 @@ async def change_status(
 
 @router.get("/{community_id}/history", response_model=HistoryPublic, responses=PROBLEMS)
 async def community_history(
-    community_id: CommunityId, session: SessionDep, limit: Annotated[int, Query(ge=1, le=1000)] = 200
+    community_id: CommunityId,
+    session: SessionDep,
+    cursor: Annotated[str | None, Query(max_length=400, description="`next_cursor` of the previous page.")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> HistoryPublic:
-    """Every change of the community: who, when, which fields (old and new), from which source."""
-    changes = await service.history(session, community_id=community_id, limit=limit)
-    return HistoryPublic(community_id=community_id, data=[ChangePublic.model_validate(change) for change in changes])
+    """Every change of the community, newest first: who, when, which fields (old and new), from which source."""
+    changes, next_cursor = await service.history(session, community_id=community_id, cursor=cursor, limit=limit)
+    data = [ChangePublic.model_validate(change) for change in changes]
+    return HistoryPublic(community_id=community_id, data=data, next_cursor=next_cursor)

@@ -252,7 +252,8 @@ class ChangePublic(BaseModel):
 
 
 class HistoryPublic(BaseModel):
-    """A community's history, newest first."""
+    """A page of a community's history, newest first; `next_cursor` (older changes) is null on the last page."""
 
     community_id: UUID
     data: list[ChangePublic]
+    next_cursor: str | None
