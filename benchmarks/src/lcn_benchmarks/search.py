@@ -18,7 +18,7 @@ from lcn_shared.contracts.vocabulary import LANDSDEEL_OF_PROVINCE, CommunityKind
 QueryList = list[tuple[str, str | int | float | bool | None]]
 
 
-def search_params(rng: random.Random, *, partner_ids: Sequence[uuid.UUID]) -> QueryList:
+def search_params(rng: random.Random, *, partner_ids: Sequence[uuid.UUID], feed_sources: Sequence[str]) -> QueryList:
     """One realistic search: one to three filters, sometimes text, sometimes facets, a sort."""
     choices: list[tuple[str, Any]] = [
         ("landsdeel", lambda: rng.choice(list(LANDSDEEL_OF_PROVINCE.values())).value),
@@ -27,7 +27,7 @@ def search_params(rng: random.Random, *, partner_ids: Sequence[uuid.UUID]) -> Qu
         ("status", lambda: rng.choice(("active", "planned", "ended"))),
         ("q", lambda: rng.choice(("energie", "scholen", "duurzaam", "zorg", "fieldlab", "robot", "Eindhoven"))),
         ("partner", lambda: str(rng.choice(partner_ids)) if partner_ids else str(uuid.uuid4())),
-        ("source", lambda: rng.choice(FEED_SOURCES)),
+        ("source", lambda: rng.choice(feed_sources)),
     ]
     params: QueryList = [(name, make()) for name, make in rng.sample(choices, rng.randint(1, 3))]
     if rng.random() < 0.3:  # OR within a field
@@ -65,13 +65,15 @@ async def measure_search(
     seed: int = 11,
     warmup_requests: int = 20,
     partner_ids: Sequence[uuid.UUID] = (),
+    feed_sources: Sequence[str] = FEED_SOURCES,
 ) -> dict[str, Any]:
     """Issue `requests` searches over `concurrency` connections and report latency percentiles (ms).
 
     Each search has one to three seeded random filters (landsdeel, topsector, kind, status, text `q`,
     partner, feed source), OR within topsector at times, facets on 30%, a sort on half; when a page has
     a `next_cursor`, the following request fetches page 2 with it. A warm-up is sent first, unmeasured.
-    `partner_ids` default to the organisations `seed_search_data` creates.
+    `partner_ids` and `feed_sources` default to those `seed_search_data` creates: each must be known to the
+    registry (an unknown one is a 422).
     """
     rng = random.Random(seed)
     partners = list(partner_ids) or [seeded_id("organisation", 7, index) for index in range(20)]
@@ -101,7 +103,7 @@ async def measure_search(
 
     async def worker(client: httpx.AsyncClient) -> None:
         while budget > 0:
-            params = search_params(rng, partner_ids=partners)
+            params = search_params(rng, partner_ids=partners, feed_sources=feed_sources)
             response = await search(client, params)
             cursor = response.json().get("next_cursor") if response and response.status_code == 200 else None
             if cursor and budget > 0:
