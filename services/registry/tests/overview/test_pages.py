@@ -74,7 +74,7 @@ async def test_a_number_of_the_overview_lists_the_communities_it_counts(registry
 async def test_the_list_pages_through_the_communities(
     registry: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Pages by name, each linking to the next and the previous one."""
+    """Pages by name, each linking to the next and the previous one; past the end, the total still shows."""
     monkeypatch.setattr(pages, "PAGE_SIZE", 3)
     first = await registry.get("/overview/communities")
     second = await registry.get("/overview/communities?page=2")
@@ -83,6 +83,9 @@ async def test_the_list_pages_through_the_communities(
     assert 'rel="next" href="/overview/communities?page=2"' in first.text
     assert 'rel="prev" href="/overview/communities?page=1"' in second.text
     assert "4 leergemeenschappen" in second.text
+    beyond = await registry.get("/overview/communities?page=9")
+    assert listed(beyond) == []
+    assert "4 leergemeenschappen" in beyond.text  # the total still, not "0"
 
 
 async def test_pages_are_dutch_unless_english_is_asked_for(registry: httpx.AsyncClient) -> None:

@@ -37,7 +37,7 @@ API_EXPORT_CSV = "/v1/exports/communities.csv"
 HEAT_STEPS = 5  # colour steps above zero; the page's legend shows each
 PAGE_SIZE = 50
 PRIMARY_TOPSECTOR = "primary_topsector"  # a cell's column: a community's first top sector, or `none`
-# The per-value tables: the distribution's field, the filter parameter behind a value's link, the heading's message.
+# The per-value tables: the distribution's field (also the heading's message) and the parameter of a value's link.
 PER_VALUE = (("by_kind", "kind"), ("by_key_technology", "key_technology"), ("by_education_level", "education_level"))
 COLUMN_PARAMETER = {controlled.column: controlled.parameter for controlled in CONTROLLED_FIELDS}
 Pairs = list[tuple[str, str]]
@@ -120,13 +120,11 @@ def resolve_cell(conditions: list[str]) -> list[tuple[str, str]]:
     unknown: list[str] = []
     for condition in conditions:
         parameter, _, code = condition.partition(":")
-        if parameter == PRIMARY_TOPSECTOR and code == NO_TOPSECTOR:
+        no_topsector = parameter == PRIMARY_TOPSECTOR and code == NO_TOPSECTOR
+        if no_topsector or _term(parameter, code) is not None:
             resolved.append((parameter, code))
-            continue
-        if _term(parameter, code) is None:
-            unknown.append(condition)
         else:
-            resolved.append((parameter, code))
+            unknown.append(condition)
     if unknown:
         allowed = [f"{name}:<code>" for name in (*CONTROLLED_BY_PARAMETER, PRIMARY_TOPSECTOR)]
         raise UnprocessableContent(

@@ -58,4 +58,10 @@ async def cell_page(
         .limit(limit)
     )
     rows = list((await session.exec(statement)).mappings())  # type: ignore[call-overload]
-    return (int(rows[0]["total"]) if rows else 0), rows
+    if rows:
+        return int(rows[0]["total"]), rows
+    if offset == 0:
+        return 0, rows
+    # A page past the end still says how many there are, so the page can link back into the list.
+    total = (await session.exec(select(func.count()).select_from(community).where(*conditions))).one()  # type: ignore[call-overload]
+    return int(total[0]), rows
