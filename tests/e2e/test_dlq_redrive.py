@@ -126,18 +126,12 @@ async def test_acceptance_dead_letter_and_redrive_keep_every_field_of_the_commun
         ]
         assert "simulated defect" in letters[0].headers["lcn-dlq-error"]
 
-        # Later changes of the same community: a new name (which the trigger lets pass), status, a partner.
+        # Later changes of the same community: a new name (which the trigger lets pass), a partner, status (last: an
+        # ended community is read-only).
         etag = await changed(
             await registry.patch(
                 f"/v1/communities/{community_id}",
                 json={"name": "Fieldlab Gezond Groningen", "education_levels": ["mbo", "hbo"]},
-                headers=coordinator | {"If-Match": etag},
-            )
-        )
-        etag = await changed(
-            await registry.post(
-                f"/v1/communities/{community_id}/status",
-                json={"status": "ended", "reason": "Subsidie beëindigd"},
                 headers=coordinator | {"If-Match": etag},
             )
         )
@@ -147,9 +141,16 @@ async def test_acceptance_dead_letter_and_redrive_keep_every_field_of_the_commun
         joined = await registry.put(
             f"/v1/communities/{community_id}/organisations/{organisation.json()['organisation_id']}",
             json={"role": "financier"},
-            headers=coordinator,
+            headers=coordinator | {"If-Match": etag},
         )
         assert joined.status_code == 204, joined.text
+        etag = await changed(
+            await registry.post(
+                f"/v1/communities/{community_id}/status",
+                json={"status": "ended", "reason": "Subsidie beëindigd"},
+                headers=coordinator | {"If-Match": joined.headers["etag"]},
+            )
+        )
         latest = await registry_view(registry, community_id)
         assert latest["version"] == 5
         applied = await monitor_at(monitor, community_id, 5)

@@ -51,21 +51,21 @@ async def test_acceptance_monitor_follows_registry_patches_status_memberships_an
             headers=coordinator | {"If-Match": current.headers["etag"]},
         )
         assert patched.status_code == 200, patched.text
-        status = await registry.post(
-            f"/v1/communities/{older_id}/status",
-            json={"status": "ended", "reason": "Funding ended"},
-            headers=coordinator | {"If-Match": patched.headers["etag"]},
-        )
-        assert status.status_code == 200, status.text
         organisation = await registry.post(
             "/v1/organisations", json={"name": "Demcon", "type": "company-large"}, headers=coordinator
         )
         joined = await registry.put(
             f"/v1/communities/{older_id}/organisations/{organisation.json()['organisation_id']}",
             json={"role": "financier"},
-            headers=coordinator,
+            headers=coordinator | {"If-Match": patched.headers["etag"]},
         )
         assert joined.status_code == 204, joined.text
+        status = await registry.post(  # last: an ended community is read-only
+            f"/v1/communities/{older_id}/status",
+            json={"status": "ended", "reason": "Funding ended"},
+            headers=coordinator | {"If-Match": joined.headers["etag"]},
+        )
+        assert status.status_code == 200, status.text
         row = await _monitor_row(monitor, older_id, lambda row: row["status"] == "ended" and row["partners"])
         assert row["name"] == "Fieldlab Slimme Maakindustrie Twente-Achterhoek"
         assert [(partner["name"], partner["role"]) for partner in row["partners"]] == [("Demcon", "financier")]

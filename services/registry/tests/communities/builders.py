@@ -106,13 +106,40 @@ async def change_status(
 
 
 async def put_membership(
-    client: httpx.AsyncClient, caller: Caller, community_id: str, organisation_id: UUID, **body: Any
+    client: httpx.AsyncClient,
+    caller: Caller,
+    community_id: str,
+    organisation_id: UUID,
+    *,
+    if_match: str | None = "*",
+    **body: Any,
 ) -> httpx.Response:
-    """PUT an organisation's membership of a community."""
+    """PUT an organisation's membership of a community (by default with `If-Match: *`)."""
     return await client.put(
         f"/v1/communities/{community_id}/organisations/{organisation_id}",
         json={"role": "partner", **body},
-        headers=caller.headers,
+        headers=caller.headers | ({"If-Match": if_match} if if_match is not None else {}),
+    )
+
+
+async def delete_membership(
+    client: httpx.AsyncClient, caller: Caller, community_id: str, organisation_id: UUID, *, if_match: str | None = "*"
+) -> httpx.Response:
+    """DELETE an organisation's membership of a community (by default with `If-Match: *`)."""
+    return await client.delete(
+        f"/v1/communities/{community_id}/organisations/{organisation_id}",
+        headers=caller.headers | ({"If-Match": if_match} if if_match is not None else {}),
+    )
+
+
+async def hand_over_lead(
+    client: httpx.AsyncClient, caller: Caller, community_id: str, organisation_id: UUID, *, if_match: str | None = "*"
+) -> httpx.Response:
+    """POST a lead handover to the organisation (by default with `If-Match: *`)."""
+    return await client.post(
+        f"/v1/communities/{community_id}/lead",
+        json={"organisation_id": str(organisation_id)},
+        headers=caller.headers | ({"If-Match": if_match} if if_match is not None else {}),
     )
 
 

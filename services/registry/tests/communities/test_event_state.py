@@ -61,7 +61,7 @@ def differences(state: dict[str, Any], view: dict[str, Any]) -> dict[str, tuple[
 async def test_every_community_event_carries_the_state_the_api_shows_after_it(
     platform: PlatformSettings, api_key: IssueKey
 ) -> None:
-    """registered, updated, status-changed and membership-changed each carry the community at their version."""
+    """registered, updated, membership-changed and status-changed each carry the community at their version."""
     owner = await create_partner(api_key)
     coordinator = await create_coordinator(api_key)
     gasunie = uuid.uuid4()
@@ -72,10 +72,10 @@ async def test_every_community_event_carries_the_state_the_api_shows_after_it(
         patched = await patch_community(client, owner, community_id, {"name": "Energiecampus Drenthe"})
         assert patched.status_code == 200, patched.text
         views.append(await api_view(client, community_id))
-        assert (await change_status(client, owner, community_id, {"status": "ended"})).status_code == 200
-        views.append(await api_view(client, community_id))
         await put_organisation(client, coordinator, gasunie, "Gasunie", "company-large")
         assert (await put_membership(client, owner, community_id, gasunie, role="financier")).status_code == 204
+        views.append(await api_view(client, community_id))
+        assert (await change_status(client, owner, community_id, {"status": "ended"})).status_code == 200
         views.append(await api_view(client, community_id))
     events = [event["payload"] for event in await outbox_events(platform) if event["message_key"] == community_id]
     assert [event["state"]["version"] for event in events] == [event["version"] for event in events] == [1, 2, 3, 4]

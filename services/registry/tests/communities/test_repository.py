@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from lcn_registry.communities import repository, service
 from lcn_registry.communities.schemas import CommunityCreate
 from lcn_shared.auth import Principal, Role
-from lcn_shared.db import SessionFactory, create_engine, create_session_factory, unit_of_work
-from lcn_shared.settings import PlatformSettings
+from lcn_shared.db import SessionFactory, unit_of_work
 from services.registry.tests.communities.builders import create_community_body
 
 COORDINATOR = Principal(key_id="coordinator-key", role=Role.COORDINATOR)
-
-
-@pytest.fixture
-async def sessions(platform: PlatformSettings) -> AsyncIterator[SessionFactory]:
-    """Sessions on the test's registry database."""
-    engine = create_engine(platform.database_url_for("registry"), pool_size=2)
-    try:
-        yield create_session_factory(engine)
-    finally:
-        await engine.dispose()
 
 
 async def test_locking_read_returns_the_committed_version_even_if_the_session_held_an_older_copy(

@@ -119,17 +119,17 @@ async def test_history_records_registration_patch_status_and_membership_newest_f
     async with running_registry(platform) as client:
         community_id = (await create_community(client, owner))["community_id"]
         await patch_community(client, owner, community_id, {"name": "Energy College Zuidoost-Drenthe"})
-        await change_status(client, owner, community_id, {"status": "ended", "reason": "Afgerond"})
         await put_organisation(client, coordinator, other.organisation_id, "Gemeente Emmen", "government")
         await put_membership(client, owner, community_id, other.organisation_id, role="financier")
+        await change_status(client, owner, community_id, {"status": "ended", "reason": "Afgerond"})
         response = await client.get(f"/v1/communities/{community_id}/history")
     assert response.status_code == 200
     history = response.json()["data"]
-    assert [entry["change"] for entry in history] == ["membership-changed", "status-changed", "updated", "registered"]
+    assert [entry["change"] for entry in history] == ["status-changed", "membership-changed", "updated", "registered"]
     assert [entry["version"] for entry in history] == [4, 3, 2, 1]
     assert {entry["actor"] for entry in history} == {owner.actor}
     assert {entry["origin"] for entry in history} == {"api"}
-    membership, status, updated, registered = (entry["changes"] for entry in history)
+    status, membership, updated, registered = (entry["changes"] for entry in history)
     assert membership["membership"] == {
         "organisation_id": str(other.organisation_id),
         "name": "Gemeente Emmen",
@@ -208,23 +208,29 @@ async def test_patch_that_changes_nothing_emits_nothing_and_keeps_the_version(
 async def test_status_changes_follow_the_lifecycle_and_refused_ones_are_409(
     platform: PlatformSettings, api_key: IssueKey
 ) -> None:
-    """planned → active → ended → active → absorbed; absorbed is final; a refused move changes nothing."""
+    """planned → active → ended → active → absorbed; absorbed is final; a refused move changes nothing. Only a
+    coordinator restarts an ended community (ADR 0021)."""
     owner = await create_partner(api_key)
+    coordinator = await create_coordinator(api_key)
     async with running_registry(platform) as client:
         community_id = (await create_community(client, owner, status="planned"))["community_id"]
         skipped = await change_status(client, owner, community_id, {"status": "absorbed", "absorbed_into": "NGF"})
         moves = [
             await change_status(client, owner, community_id, {"status": "active"}, if_match='"1"'),
             await change_status(client, owner, community_id, {"status": "ended", "reason": "Pauze"}, if_match='"2"'),
-            await change_status(client, owner, community_id, {"status": "active"}),
+        ]
+        restart_by_partner = await change_status(client, owner, community_id, {"status": "active"})
+        moves += [
+            await change_status(client, coordinator, community_id, {"status": "active"}),
             await change_status(client, owner, community_id, {"status": "absorbed", "absorbed_into": "Groeifonds"}),
         ]
-        stale = await change_status(client, owner, community_id, {"status": "ended"}, if_match='"2"')
-        final = await change_status(client, owner, community_id, {"status": "active"})
+        stale = await change_status(client, coordinator, community_id, {"status": "ended"}, if_match='"2"')
+        final = await change_status(client, coordinator, community_id, {"status": "active"})
         unnamed = await change_status(client, owner, community_id, {"status": "absorbed"})
     assert assert_problem(skipped, 409)["detail"].startswith("A community cannot go from planned to absorbed")
     assert [move.status_code for move in moves] == [200, 200, 200, 200]
     assert moves[-1].json()["status"] == "absorbed"
+    assert_problem(restart_by_partner, 403)
     assert_problem(stale, 412)
     assert_problem(final, 409)
     assert_problem(unnamed, 422)

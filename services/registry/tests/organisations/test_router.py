@@ -12,6 +12,7 @@ from services.registry.tests.communities.builders import (
     create_community,
     create_coordinator,
     create_partner,
+    delete_membership,
     put_membership,
     put_organisation,
     running_registry,
@@ -110,9 +111,7 @@ async def test_membership_of_an_unknown_organisation_or_community_is_404(
         community_id = (await create_community(client, owner))["community_id"]
         no_organisation = await put_membership(client, owner, community_id, uuid.uuid4())
         no_community = await put_membership(client, coordinator, str(uuid.uuid4()), uuid.uuid4())
-        not_a_member = await client.delete(
-            f"/v1/communities/{community_id}/organisations/{uuid.uuid4()}", headers=owner.headers
-        )
+        not_a_member = await delete_membership(client, owner, community_id, uuid.uuid4())
         bad_role = await put_membership(client, owner, community_id, uuid.uuid4(), role="sponsor")
     for response in (no_organisation, no_community, not_a_member):
         assert_problem(response, 404)

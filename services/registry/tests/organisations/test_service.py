@@ -14,6 +14,7 @@ from services.registry.tests.communities.builders import (
     create_community_body,
     create_coordinator,
     create_partner,
+    delete_membership,
     held_lock,
     lock_waiters,
     outbox_events,
@@ -35,7 +36,7 @@ async def test_membership_added_changed_and_removed_emit_events_and_bump_the_ver
         await put_organisation(client, coordinator, gasunie, "Gasunie", "company-large")
         await put_membership(client, owner, community_id, gasunie, role="partner")
         await put_membership(client, owner, community_id, gasunie, role="financier", can_edit=True)
-        removed = await client.delete(f"/v1/communities/{community_id}/organisations/{gasunie}", headers=owner.headers)
+        removed = await delete_membership(client, owner, community_id, gasunie)
         current = await client.get(f"/v1/communities/{community_id}")
     assert removed.status_code == 204
     assert current.json()["version"] == 4

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, field_validator, model_validator
 
 from lcn_registry.communities.models import LIST_FIELDS
+from lcn_registry.communities.regions import check_coordinates, landsdelen_of
 from lcn_registry.matching.normalise import normalise_website
 from lcn_shared.contracts.vocabulary import (
     LANDSDEEL_OF_PROVINCE,
@@ -41,8 +42,6 @@ REGION_REQUIRED: dict[str, Any] = {
 # placeholder or a typing error, never a start or an end.
 EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
 PlausibleDate = Annotated[date, Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="Between 1900 and 2100.")]
-# Noord-Brabant is split between two landsdelen; every other province lies in exactly one.
-SPLIT_PROVINCE_LANDSDELEN = {Province.NOORD_BRABANT: {Landsdeel.ZUIDOOST, Landsdeel.ZUIDWEST}}
 
 
 def _distinct(values: list[Any] | None) -> list[Any] | None:
@@ -155,18 +154,14 @@ class CommunityUpdate(BaseModel):
         return {name: [] if value is None and name in LIST_FIELDS else value for name, value in changes.items()}
 
 
-def landsdelen_of(province: Province) -> set[Landsdeel]:
-    """The landsdelen a province lies in (one, except for Noord-Brabant)."""
-    return SPLIT_PROVINCE_LANDSDELEN.get(province, {LANDSDEEL_OF_PROVINCE[province]})
-
-
 def check_record(values: dict[str, Any]) -> None:
     """Rules every description of a community keeps, from the API or a feed: a region is known,
-    coordinates come in pairs, and a community ends after it starts."""
+    coordinates come in pairs and lie in that region, and a community ends after it starts."""
     if values.get("province") is None and values.get("landsdeel") is None:
         raise ValueError("landsdeel or province is required")
     if (values.get("latitude") is None) != (values.get("longitude") is None):
         raise ValueError("latitude and longitude come together")
+    check_coordinates(values)
     start, end = values.get("start_date"), values.get("end_date")
     if start is not None and end is not None and end < start:
         raise ValueError("end_date is before start_date")

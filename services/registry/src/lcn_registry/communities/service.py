@@ -13,13 +13,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_registry.communities import repository
 from lcn_registry.communities.models import LIST_FIELDS, Community, CommunityChange
-from lcn_registry.communities.schemas import (
-    CommunityCreate,
-    CommunityPublic,
-    CommunityUpdate,
-    check_consistency,
-    landsdelen_of,
-)
+from lcn_registry.communities.regions import landsdelen_of
+from lcn_registry.communities.schemas import CommunityCreate, CommunityPublic, CommunityUpdate, check_consistency
 from lcn_registry.matching import profiles
 from lcn_registry.matching import repository as matching_repository
 from lcn_registry.matching.blocking import index_rows
@@ -28,7 +23,7 @@ from lcn_registry.organisations import repository as organisations
 from lcn_shared.auth import Principal, Role
 from lcn_shared.contracts import CommunityRegistered, CommunityState, CommunityStatusChanged, CommunityUpdated
 from lcn_shared.contracts.registry import CommunityMember
-from lcn_shared.contracts.vocabulary import LANDSDEEL_OF_PROVINCE, CommunityStatus, Province
+from lcn_shared.contracts.vocabulary import LANDSDEEL_OF_PROVINCE, CommunityStatus, MembershipRole, Province
 from lcn_shared.cursors import page_of, read_cursor
 from lcn_shared.messaging.outbox import record_event
 from lcn_shared.problems import Conflict, Forbidden, NotFound, PreconditionFailed, UnprocessableContent
@@ -42,6 +37,8 @@ ALLOWED_TRANSITIONS = {
     CommunityStatus.ABSORBED: set(),
 }
 EDITING_ROLES = {Role.ADMIN, Role.COORDINATOR}
+# A community that ended or was absorbed is a record of the past: only its status changes, by a coordinator.
+READ_ONLY_STATUSES = {CommunityStatus.ENDED.value, CommunityStatus.ABSORBED.value}
 # What every community event carries besides the domain fields (see CommunityState).
 STATE_FIELDS = (*DOMAIN_FIELDS, "status", "synthetic", "owner_organisation_id", "version", "updated_at")
 
@@ -113,16 +110,46 @@ async def get_community(session: AsyncSession, *, community_id: UUID, for_update
     return community
 
 
+async def _role_of(session: AsyncSession, community: Community, principal: Principal) -> tuple[str, bool] | None:
+    """The partner's role in the community and whether it may edit, or None when it is not a member."""
+    if principal.role is not Role.PARTNER or principal.organisation_id is None:
+        return None
+    found = await organisations.membership(session, community.community_id, principal.organisation_id)
+    return (found.role, found.can_edit) if found is not None else None
+
+
 async def authorise_change(session: AsyncSession, *, community: Community, principal: Principal) -> None:
-    """Coordinators change any community; a partner only one its organisation leads or may edit."""
+    """Coordinators change any community's fields; a partner only one its organisation leads or may edit."""
     if principal.role in EDITING_ROLES:
         return
-    if principal.role is Role.PARTNER and principal.organisation_id is not None:
-        if community.owner_organisation_id == principal.organisation_id:
-            return
-        if await organisations.may_edit(session, community.community_id, principal.organisation_id):
-            return
+    found = await _role_of(session, community, principal)
+    if found is not None and (found[0] == MembershipRole.LEAD.value or found[1]):
+        return
     raise Forbidden(f"{principal.actor} may not change community {community.community_id}.")
+
+
+async def authorise_membership_change(session: AsyncSession, *, community: Community, principal: Principal) -> None:
+    """Who takes part, in which role and with which rights is up to the lead (penvoerder) and coordinators;
+    a co-editor edits the community's fields only (ADR 0021)."""
+    if principal.role in EDITING_ROLES:
+        return
+    found = await _role_of(session, community, principal)
+    if found is not None and found[0] == MembershipRole.LEAD.value:
+        return
+    raise Forbidden(
+        f"{principal.actor} may not change the memberships of community {community.community_id}: "
+        "only its lead or a coordinator may."
+    )
+
+
+def check_writable(community: Community) -> None:
+    """409 for an ended or absorbed community: it is read-only except for its status."""
+    if community.status in READ_ONLY_STATUSES:
+        raise Conflict(
+            f"Community {community.community_id} is {community.status} and read-only; "
+            "only a coordinator may change its status.",
+            community_status=community.status,
+        )
 
 
 def check_version(community: Community, expected_version: int | None) -> None:
@@ -360,6 +387,7 @@ async def update_community(
     """Apply a merge patch when the caller saw the current version and may change the community."""
     community = await get_community(session, community_id=community_id, for_update=True)
     await authorise_change(session, community=community, principal=principal)
+    check_writable(community)
     check_version(community, expected_version)
     changes = patch.changes()
     if "topsectors" in changes and "primary_topsector" not in changes:
@@ -399,6 +427,8 @@ async def change_status(
     """Move the community in its lifecycle along an allowed transition; stage `community.status-changed`."""
     community = await get_community(session, community_id=community_id, for_update=True)
     await authorise_change(session, community=community, principal=principal)
+    if community.status in READ_ONLY_STATUSES and principal.role not in EDITING_ROLES:
+        raise Forbidden(f"Only a coordinator may change the status of a community that is {community.status}.")
     check_version(community, expected_version)
     previous = CommunityStatus(community.status)
     if status not in ALLOWED_TRANSITIONS[previous]:

@@ -172,23 +172,35 @@ async def _sync_memberships(
             organisation.name_key: (membership, organisation) for membership, organisation in present[community_id]
         }
         changes: list[tuple[Any, str, str | None, str | None]] = []
-        for key, partner in wanted[community_id].items():
+        settled = organisations.settle_lead(wanted[community_id], current)  # one lead; an API-set one stays
+        promoted: Membership | None = None  # the new lead, written once the old one stepped down
+        for key, partner in settled.items():
             if key not in current:
                 row = organisations.feed_membership_row(
                     community_id, known[key].organisation_id, partner, datetime.now(UTC)
                 )
-                session.add(Membership(**row))
+                if partner["role"] == "lead":
+                    promoted = Membership(**row)
+                else:
+                    session.add(Membership(**row))
                 changes.append((known[key], "added", partner["role"], None))
                 continue
             membership, organisation = current[key]
             if membership.origin.startswith("feed:") and membership.role != partner["role"]:
                 changes.append((organisation, "changed", partner["role"], membership.role))
-                membership.role, membership.can_edit = partner["role"], partner["role"] == "lead"
-                session.add(membership)
+                if partner["role"] == "lead":
+                    promoted = membership
+                else:
+                    membership.role, membership.can_edit = partner["role"], False
+                    session.add(membership)
         for key, (membership, organisation) in current.items():
-            if membership.origin.startswith("feed:") and key not in wanted[community_id]:
+            if membership.origin.startswith("feed:") and key not in settled:
                 await session.delete(membership)
                 changes.append((organisation, "removed", None, membership.role))
+        if promoted is not None:
+            await session.flush()  # the database holds one lead per community: the old one steps down first
+            promoted.role, promoted.can_edit = "lead", True
+            session.add(promoted)
         # Each event carries the members as they are after its own change.
         members = {
             organisation.organisation_id: organisations.member(organisation, membership.role)

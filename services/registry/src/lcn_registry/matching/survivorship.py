@@ -97,9 +97,13 @@ def manual_fields(provenance: dict[str, Any]) -> set[str]:
 
 
 def golden_partners(sources: list[SourceView]) -> dict[str, dict[str, Any]]:
-    """Partners by normalised name: the union over sources, with the best source's name, type and role."""
+    """Partners by normalised name: the union over sources, with the best source's name, type and role. One lead
+    at most (ADR 0021): the first the best sources name; any other named lead takes part as a partner."""
     partners: dict[str, dict[str, Any]] = {}
     for view in _ordered(sources):
         for partner in view.record.get("partners") or []:
             partners.setdefault(organisation_key(partner["name"]), {**partner, "origin": f"feed:{view.feed_source}"})
+    leads = [key for key, partner in partners.items() if partner["role"] == "lead"]
+    for key in leads[1:]:
+        partners[key] = {**partners[key], "role": "partner"}
     return partners

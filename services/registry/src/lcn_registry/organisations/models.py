@@ -6,6 +6,7 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import Boolean, Column, DateTime, Index, Text
+from sqlalchemy import text as sql_text
 from sqlmodel import Field
 
 from lcn_registry.tables import RegistryTable
@@ -31,7 +32,11 @@ class Membership(RegistryTable, table=True):
     """An organisation's role in a community; a lead or an editor may change the community."""
 
     __tablename__ = "membership"
-    __table_args__ = (Index("ix_membership_organisation", "organisation_id", "community_id"),)
+    __table_args__ = (
+        Index("ix_membership_organisation", "organisation_id", "community_id"),
+        # A community has at most one lead (ADR 0021): a second is refused by the database, whatever the path.
+        Index("ix_membership_one_lead", "community_id", unique=True, postgresql_where=sql_text("role = 'lead'")),
+    )
 
     community_id: UUID = Field(primary_key=True, foreign_key="community.community_id")
     organisation_id: UUID = Field(primary_key=True, foreign_key="organisation.organisation_id")

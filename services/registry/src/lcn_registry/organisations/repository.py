@@ -83,24 +83,32 @@ async def communities_of(
     return list((await session.exec(query)).all())
 
 
-async def may_edit(session: AsyncSession, community_id: UUID, organisation_id: UUID) -> bool:
-    """True when the organisation leads the community or was given edit rights."""
-    found = await membership(session, community_id, organisation_id)
-    return found is not None and (found.role == "lead" or found.can_edit)
+async def lead_of(session: AsyncSession, community_id: UUID) -> Membership | None:
+    """The community's lead membership, if it has one (it has at most one)."""
+    rows = await session.exec(
+        select(Membership).where(Membership.community_id == community_id, Membership.role == "lead")
+    )
+    return rows.first()
 
 
+# A community has one lead (ADR 0021): the merged community's lead joins a survivor that has one as a partner
+# who may edit, as a handover leaves the previous lead.
 MOVE_MEMBERSHIPS = text(
     """
     INSERT INTO membership (community_id, organisation_id, role, can_edit, origin, created_at)
-    SELECT :to_community, organisation_id, role, can_edit, origin, created_at
-    FROM membership WHERE community_id = :from_community
+    SELECT :to_community, organisation_id,
+           CASE WHEN role = 'lead' AND survivor_lead.found THEN 'partner' ELSE role END, can_edit, origin, created_at
+    FROM membership,
+         (SELECT EXISTS (SELECT FROM membership WHERE community_id = :to_community AND role = 'lead') AS found)
+         AS survivor_lead
+    WHERE community_id = :from_community
     ON CONFLICT (community_id, organisation_id) DO NOTHING
     """
 )
 
 
 async def move_memberships(session: AsyncSession, from_community: UUID, to_community: UUID) -> None:
-    """Give the survivor the merged community's partners it lacks; the survivor's own roles stand."""
+    """Give the survivor the merged community's partners it lacks; the survivor's own roles stand, its lead too."""
     params = {"from_community": from_community, "to_community": to_community}
     await session.exec(MOVE_MEMBERSHIPS, params=params)  # type: ignore[call-overload]
     await session.exec(delete(Membership).where(col(Membership.community_id) == from_community))

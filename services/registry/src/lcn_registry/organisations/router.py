@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from lcn_registry.communities import service as communities
-from lcn_registry.communities.router import CommunityId
+from lcn_registry.communities.models import Community
+from lcn_registry.communities.router import CommunityId, IfMatch, redirecting
 from lcn_registry.matching import service as matching
 from lcn_registry.organisations import repository, service
 from lcn_registry.organisations.schemas import (
+    LeadHandover,
     MemberPublic,
     MembershipOfOrganisation,
     MembershipPut,
@@ -22,12 +24,15 @@ from lcn_registry.organisations.schemas import (
     OrganisationsPublic,
 )
 from lcn_shared.auth import Principal, Role, require
+from lcn_shared.concurrency import etag, expected_version
 from lcn_shared.contracts.vocabulary import OrganisationType
 from lcn_shared.db import SessionDep
 from lcn_shared.problems import problem_responses
 
 router = APIRouter(tags=["organisations"])
 PROBLEMS = problem_responses(308, 401, 403, 404, 409, 413, 422)
+# Membership changes are changes of the community: they take its ETag, like a PATCH.
+MEMBERSHIP_PROBLEMS = problem_responses(308, 401, 403, 404, 409, 412, 413, 422, 428)
 Writer = Annotated[Principal, Depends(require(Role.PARTNER, Role.COORDINATOR))]
 Coordinator = Annotated[Principal, Depends(require(Role.COORDINATOR))]
 # Opaque (lcn_shared.cursors): room for a 200-character name in any script.
@@ -127,25 +132,81 @@ async def community_organisations(community_id: CommunityId, session: SessionDep
     )
 
 
-@router.put("/communities/{community_id}/organisations/{organisation_id}", status_code=204, responses=PROBLEMS)
+def _changed(community: Community) -> Response:
+    """204 with the community's new ETag, for the caller's next change."""
+    return Response(status_code=204, headers={"ETag": etag(community.version)})
+
+
+@router.put(
+    "/communities/{community_id}/organisations/{organisation_id}", status_code=204, responses=MEMBERSHIP_PROBLEMS
+)
 async def put_membership(
-    community_id: CommunityId, organisation_id: UUID, data: MembershipPut, session: SessionDep, principal: Writer
+    community_id: UUID,
+    organisation_id: UUID,
+    data: MembershipPut,
+    session: SessionDep,
+    principal: Writer,
+    request: Request,
+    if_match: IfMatch = None,
 ) -> Response:
-    """Add an organisation to the community, or change its role."""
-    await service.set_membership(
-        session, community_id=community_id, organisation_id=organisation_id, data=data, principal=principal
-    )
+    """Add an organisation to the community, or change its role or edit right (the lead or a coordinator).
+    `role: lead` is refused with 409: the lead is handed over with `POST /v1/communities/{id}/lead`."""
+    async with redirecting(session, community_id, request):
+        community = await service.set_membership(
+            session,
+            community_id=community_id,
+            organisation_id=organisation_id,
+            data=data,
+            expected_version=expected_version(if_match),
+            principal=principal,
+        )
     await matching.reindex(session, [community_id])  # partners are blocking keys
-    return Response(status_code=204)
+    return _changed(community)
 
 
-@router.delete("/communities/{community_id}/organisations/{organisation_id}", status_code=204, responses=PROBLEMS)
+@router.delete(
+    "/communities/{community_id}/organisations/{organisation_id}", status_code=204, responses=MEMBERSHIP_PROBLEMS
+)
 async def delete_membership(
-    community_id: CommunityId, organisation_id: UUID, session: SessionDep, principal: Writer
+    community_id: UUID,
+    organisation_id: UUID,
+    session: SessionDep,
+    principal: Writer,
+    request: Request,
+    if_match: IfMatch = None,
 ) -> Response:
-    """Take an organisation out of the community."""
-    await service.remove_membership(
-        session, community_id=community_id, organisation_id=organisation_id, principal=principal
-    )
+    """Take an organisation out of the community (the lead or a coordinator); the lead itself leaves only after
+    handing over (409)."""
+    async with redirecting(session, community_id, request):
+        community = await service.remove_membership(
+            session,
+            community_id=community_id,
+            organisation_id=organisation_id,
+            expected_version=expected_version(if_match),
+            principal=principal,
+        )
     await matching.reindex(session, [community_id])  # partners are blocking keys
-    return Response(status_code=204)
+    return _changed(community)
+
+
+@router.post("/communities/{community_id}/lead", status_code=204, responses=MEMBERSHIP_PROBLEMS)
+async def hand_over_lead(
+    community_id: UUID,
+    data: LeadHandover,
+    session: SessionDep,
+    principal: Writer,
+    request: Request,
+    if_match: IfMatch = None,
+) -> Response:
+    """Hand the lead (penvoerder) over to another organisation (the lead or a coordinator). It joins if it is not a
+    member; the previous lead stays as a partner who may edit. Recorded as `lead-handed-over` in the history."""
+    async with redirecting(session, community_id, request):
+        community = await service.hand_over_lead(
+            session,
+            community_id=community_id,
+            organisation_id=data.organisation_id,
+            expected_version=expected_version(if_match),
+            principal=principal,
+        )
+    await matching.reindex(session, [community_id])  # partners are blocking keys
+    return _changed(community)

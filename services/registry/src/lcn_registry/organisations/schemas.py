@@ -48,8 +48,16 @@ class MembershipPut(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    role: MembershipRole
+    role: MembershipRole = Field(description="`lead` is refused (409): the lead is handed over with `POST .../lead`.")
     can_edit: StrictBool = Field(False, description="Lets a non-lead partner change the community; leads always may.")
+
+
+class LeadHandover(BaseModel):
+    """The organisation that becomes the community's lead (penvoerder)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    organisation_id: UUID = Field(description="A known organisation; it joins the community if it is not a member.")
 
 
 class MemberPublic(BaseModel):

@@ -203,16 +203,45 @@ def lead(organisation: Organisation, community: Mapping[str, Any]) -> tuple[dict
     return row, member(organisation, MembershipRole.LEAD.value)
 
 
-async def set_membership(
-    session: AsyncSession, *, community_id: UUID, organisation_id: UUID, data: MembershipPut, principal: Principal
-) -> Membership:
-    """Add the organisation to the community or change its role; stage `membership-changed` if anything changed."""
+async def _community_for_membership_change(
+    session: AsyncSession, *, community_id: UUID, expected_version: int | None, principal: Principal
+) -> Community:
+    """The community, locked, once the caller may change its memberships, it is not read-only, and the caller
+    saw its current version."""
     community = await communities.get_community(session, community_id=community_id, for_update=True)
-    await communities.authorise_change(session, community=community, principal=principal)
+    await communities.authorise_membership_change(session, community=community, principal=principal)
+    communities.check_writable(community)
+    communities.check_version(community, expected_version)
+    return community
+
+
+def _handover_needed(community_id: UUID, detail: str) -> Conflict:
+    """409: leads change only by a handover, which says where it is done."""
+    return Conflict(f"{detail} Hand the lead over instead.", handover=f"/v1/communities/{community_id}/lead")
+
+
+async def set_membership(
+    session: AsyncSession,
+    *,
+    community_id: UUID,
+    organisation_id: UUID,
+    data: MembershipPut,
+    expected_version: int | None,
+    principal: Principal,
+) -> Community:
+    """Add the organisation to the community or change its role; stage `membership-changed` if anything changed.
+    A lead is neither made nor unmade here (409): that is a handover."""
+    community = await _community_for_membership_change(
+        session, community_id=community_id, expected_version=expected_version, principal=principal
+    )
     organisation = await get_organisation(session, organisation_id=organisation_id)
     current = await repository.membership(session, community_id, organisation_id)
     if current is not None and current.role == data.role.value and current.can_edit == data.can_edit:
-        return current
+        return community
+    if data.role is MembershipRole.LEAD:
+        raise _handover_needed(community_id, "A membership cannot be set to lead.")
+    if current is not None and current.role == MembershipRole.LEAD.value:
+        raise _handover_needed(community_id, f"{organisation.name} leads the community and always may edit it.")
     previous_role = current.role if current else None
     membership = current or Membership(
         community_id=community_id,
@@ -234,19 +263,27 @@ async def set_membership(
         actor=principal.actor,
         origin="api",
     )
-    return membership
+    return community
 
 
 async def remove_membership(
-    session: AsyncSession, *, community_id: UUID, organisation_id: UUID, principal: Principal
-) -> None:
-    """Take the organisation out of the community; stage `membership-changed`."""
-    community = await communities.get_community(session, community_id=community_id, for_update=True)
-    await communities.authorise_change(session, community=community, principal=principal)
+    session: AsyncSession,
+    *,
+    community_id: UUID,
+    organisation_id: UUID,
+    expected_version: int | None,
+    principal: Principal,
+) -> Community:
+    """Take the organisation out of the community; stage `membership-changed`. The lead stays until handed over."""
+    community = await _community_for_membership_change(
+        session, community_id=community_id, expected_version=expected_version, principal=principal
+    )
     current = await repository.membership(session, community_id, organisation_id)
     if current is None:
         raise NotFound(f"Organisation {organisation_id} is not in community {community_id}.")
     organisation = await get_organisation(session, organisation_id=organisation_id)
+    if current.role == MembershipRole.LEAD.value:
+        raise _handover_needed(community_id, f"{organisation.name} leads the community and cannot be removed.")
     await session.delete(current)
     await record_membership_change(
         session,
@@ -258,6 +295,91 @@ async def remove_membership(
         members=(await communities.members_of(session, [community_id]))[community_id],
         actor=principal.actor,
         origin="api",
+    )
+    return community
+
+
+async def hand_over_lead(
+    session: AsyncSession,
+    *,
+    community_id: UUID,
+    organisation_id: UUID,
+    expected_version: int | None,
+    principal: Principal,
+) -> Community:
+    """Make the organisation the community's lead, joining it if need be; the previous lead stays as a partner who
+    may edit. One version and one `lead-handed-over` history entry; a `membership-changed` per organisation."""
+    community = await _community_for_membership_change(
+        session, community_id=community_id, expected_version=expected_version, principal=principal
+    )
+    organisation = await get_organisation(session, organisation_id=organisation_id)
+    previous = await repository.lead_of(session, community_id)
+    if previous is not None and previous.organisation_id == organisation_id:
+        return community  # already the lead: nothing to hand over
+    incoming = await repository.membership(session, community_id, organisation_id)
+    stepping_down = None
+    if previous is not None:
+        stepping_down = await get_organisation(session, organisation_id=previous.organisation_id)
+        previous.role, previous.can_edit = MembershipRole.PARTNER.value, True
+        session.add(previous)
+        await session.flush()  # the database holds one lead per community: the old one steps down first
+    membership = incoming or Membership(
+        community_id=community_id,
+        organisation_id=organisation_id,
+        role=MembershipRole.LEAD.value,
+        origin="api",
+        created_at=datetime.now(UTC),
+    )
+    incoming_role = incoming.role if incoming else None
+    # An API-set lead: a feed naming another penvoerder no longer displaces it.
+    membership.role, membership.can_edit, membership.origin = MembershipRole.LEAD.value, True, "api"
+    session.add(membership)
+    community.owner_organisation_id = organisation_id
+    handover = {"old": _named(stepping_down) if stepping_down else None, "new": _named(organisation)}
+    now = communities.record_change(
+        session, community, change="lead-handed-over", actor=principal.actor, origin="api", changes={"lead": handover}
+    )
+    members = (await communities.members_of(session, [community_id]))[community_id]
+    if stepping_down is not None:
+        record_event(
+            session,
+            _membership_event(community, stepping_down, "changed", MembershipRole.PARTNER.value, "lead", members, now),
+            occurred_at=now,
+        )
+    change = "changed" if incoming else "added"
+    event = _membership_event(community, organisation, change, MembershipRole.LEAD.value, incoming_role, members, now)
+    record_event(session, event, occurred_at=now)
+    return community
+
+
+def _named(organisation: Organisation) -> dict[str, str]:
+    """An organisation as history names it."""
+    return {"organisation_id": str(organisation.organisation_id), "name": organisation.name}
+
+
+def _membership_event(
+    community: Community,
+    organisation: Organisation,
+    change: str,
+    role: str | None,
+    previous_role: str | None,
+    members: list[CommunityMember],
+    changed_at: datetime,
+) -> MembershipChanged:
+    """The `membership-changed` event of one organisation at the community's current version."""
+    return MembershipChanged.model_validate(
+        {
+            "community_id": community.community_id,
+            "version": community.version,
+            "organisation_id": organisation.organisation_id,
+            "organisation_name": organisation.name,
+            "organisation_type": organisation.type,
+            "change": change,
+            "role": role,
+            "previous_role": previous_role,
+            "changed_at": changed_at,
+            "state": communities.state_of(community, members),
+        }
     )
 
 
@@ -275,29 +397,11 @@ async def record_membership_change(
     history_change: str = "membership-changed",
 ) -> None:
     """Version, history and event of a membership change; `members` are the community's after it."""
-    details = {"organisation_id": str(organisation.organisation_id), "name": organisation.name}
+    details = {**_named(organisation), "change": change, "old": previous_role, "new": role}
     now = communities.record_change(
-        session,
-        community,
-        change=history_change,
-        actor=actor,
-        origin=origin,
-        changes={"membership": {**details, "change": change, "old": previous_role, "new": role}},
+        session, community, change=history_change, actor=actor, origin=origin, changes={"membership": details}
     )
-    event = MembershipChanged.model_validate(
-        {
-            "community_id": community.community_id,
-            "version": community.version,
-            "organisation_id": organisation.organisation_id,
-            "organisation_name": organisation.name,
-            "organisation_type": organisation.type,
-            "change": change,
-            "role": role,
-            "previous_role": previous_role,
-            "changed_at": now,
-            "state": communities.state_of(community, members),
-        }
-    )
+    event = _membership_event(community, organisation, change, role, previous_role, members, now)
     record_event(session, event, occurred_at=now)
 
 
@@ -339,3 +443,31 @@ def feed_membership_row(
         "origin": partner["origin"],
         "created_at": now,
     }
+
+
+def settle_lead(
+    wanted: dict[str, dict[str, Any]], current: dict[str, tuple[Membership, Organisation]]
+) -> dict[str, dict[str, Any]]:
+    """The partners the feeds name (by normalised name, as survivorship gives them, one lead at most) under the
+    one-lead rule (ADR 0021): a lead set through the API stays, and one a feed gave stays until the sources name
+    another; a named lead that does not take over takes part as a partner."""
+    held = next((key for key, (membership, _) in current.items() if membership.role == MembershipRole.LEAD), None)
+    named = next((key for key, partner in wanted.items() if partner["role"] == MembershipRole.LEAD), None)
+    if held is None or named == held:
+        return wanted
+    membership, organisation = current[held]
+    feed_given = membership.origin.startswith("feed:")
+    if feed_given and named is not None:
+        return wanted  # the sources name a new penvoerder in place of the one they named before
+    settled = {
+        key: {**partner, "role": MembershipRole.PARTNER.value} if key == named else partner
+        for key, partner in wanted.items()
+    }
+    if feed_given:  # no source names a lead any more: the community keeps the one it has
+        settled[held] = {
+            "name": organisation.name,
+            "type": organisation.type,
+            "role": membership.role,
+            "origin": membership.origin,
+        }
+    return settled
