@@ -69,7 +69,7 @@ async def test_acceptance_bad_input_nul_in_json_body_query_and_path_is_422(
     for query in ("q=%00x", "municipality=%00x", "kind=civ&q=ok%00"):
         assert_problem(await registry.get(f"/v1/communities?{query}"))
     assert_problem(await registry.get("/v1/organisations?name=%00x"))
-    assert_problem(await registry.get("/v1/feeds/katapult/records/KAT%001"))
+    assert_problem(await registry.get("/v1/feeds/katapult/records/KAT%001", headers=headers))
     # A backslash followed by `u0000` is text like any other: only the escape itself is a NUL.
     response = await registry.post(
         "/v1/communities", json=create_community_body(name="Energy \\u0000 College"), headers=headers
@@ -88,7 +88,7 @@ async def test_acceptance_bad_input_nul_is_refused_on_every_service(platform: Pl
 async def test_acceptance_bad_input_integer_overflows_are_422(
     platform: PlatformSettings, registry: httpx.AsyncClient, api_key: KeyFactory
 ) -> None:
-    """The monitor's offset and a job's results cursor are bounded before they reach the database."""
+    """The monitor's offset and a job's results page are bounded before they reach the database."""
     async with run_service(create_monitor, service_config(platform, "monitor")) as (_, monitor):
         assert_problem(await monitor.get("/v1/communities?offset=9223372036854775808"))
         assert_problem(await monitor.get("/v1/communities?offset=2147483648"))
@@ -96,9 +96,11 @@ async def test_acceptance_bad_input_integer_overflows_are_422(
     key = await api_key(Role.FEED, feed_source="katapult")
     job = await registry.post("/v1/feeds/katapult/jobs", json={}, headers={"Authorization": f"Bearer {key}"})
     assert job.status_code == 201, job.text
-    results = f"/v1/feeds/katapult/jobs/{job.json()['job_id']}/results"
-    assert_problem(await registry.get(f"{results}?cursor=21027623356552"))
-    assert (await registry.get(f"{results}?cursor=2147483647")).status_code == 200
+    results, headers = f"/v1/feeds/katapult/jobs/{job.json()['job_id']}/results", {"Authorization": f"Bearer {key}"}
+    assert_problem(await registry.get(f"{results}?limit=2147483648", headers=headers))
+    # The cursor is opaque (ADR 0023): a number that it never issued is a 400, not a position.
+    assert_problem(await registry.get(f"{results}?cursor=21027623356552", headers=headers), status=400)
+    assert (await registry.get(f"{results}?limit=1000", headers=headers)).status_code == 200
 
 
 def _csv(records: list[dict[str, str]]) -> str:

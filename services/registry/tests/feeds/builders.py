@@ -27,12 +27,18 @@ def create_record(external_id: str, **changes: Any) -> dict[str, Any]:
 
 
 async def deliver(
-    client: httpx.AsyncClient, key: str, feed_source: str, records: list[dict[str, Any]], *, mode: str = "upsert"
+    client: httpx.AsyncClient,
+    key: str,
+    feed_source: str,
+    records: list[dict[str, Any]],
+    *,
+    mode: str = "upsert",
+    confirm_withdrawals: bool = False,
 ) -> httpx.Response:
     """Deliver records as one JSON import."""
     return await client.post(
         f"/v1/feeds/{feed_source}/imports",
-        params={"mode": mode},
+        params={"mode": mode, "confirm_withdrawals": confirm_withdrawals},
         json=records,
         headers={"Authorization": f"Bearer {key}"},
     )

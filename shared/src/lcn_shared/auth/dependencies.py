@@ -39,6 +39,19 @@ class Authenticator:
         return principal
 
 
+async def identify(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = _bearer_dep
+) -> Principal | None:
+    """A dependency for public reads that show more to some callers: None without a key, 401 for a bad one."""
+    if credentials is None:
+        return None
+    authenticator: Authenticator = request.app.state.authenticator
+    principal = await authenticator.authenticate(credentials.credentials)
+    if principal is None:
+        raise Unauthorized("The API key is unknown or revoked.")
+    return principal
+
+
 def require(*roles: Role) -> Callable[[Request, HTTPAuthorizationCredentials | None], Awaitable[Principal]]:
     """A dependency that admits admins and the given roles: 401 without a valid key, 403 for other roles."""
     allowed = {Role.ADMIN, *roles}
@@ -46,10 +59,8 @@ def require(*roles: Role) -> Callable[[Request, HTTPAuthorizationCredentials | N
     async def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = _bearer_dep) -> Principal:
         if credentials is None:
             raise Unauthorized("Send an API key as `Authorization: Bearer <key>`.")
-        authenticator: Authenticator = request.app.state.authenticator
-        principal = await authenticator.authenticate(credentials.credentials)
-        if principal is None:
-            raise Unauthorized("The API key is unknown or revoked.")
+        principal = await identify(request, credentials)
+        assert principal is not None  # identify answers None only without credentials
         if principal.role not in allowed:
             raise Forbidden(f"The role {principal.role.value!r} may not do this.")
         return principal

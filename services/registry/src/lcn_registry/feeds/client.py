@@ -209,11 +209,12 @@ def _post(client: httpx.Client, path: str, **request: Any) -> dict[str, Any]:
     raise FeedImportError(f"gave up after {TRIES} tries: {problem}", status=status)
 
 
-def _complete(client: httpx.Client, source: str, job_id: str) -> dict[str, Any]:
-    """Complete the job; a 409 after a retried completion means the first attempt got through."""
+def _complete(client: httpx.Client, source: str, job_id: str, *, confirm_withdrawals: bool = False) -> dict[str, Any]:
+    """Complete the job (a snapshot over the safeguard comes back `held` unless confirmed); a 409 after a
+    retried completion means the first attempt got through."""
     path = f"/v1/feeds/{source}/jobs/{job_id}"
     try:
-        return _post(client, f"{path}/complete")
+        return _post(client, f"{path}/complete", params={"confirm_withdrawals": confirm_withdrawals})
     except FeedImportError as error:
         job = client.get(path).json() if error.status == 409 else {}
         if job.get("state") == "completed":
@@ -228,6 +229,7 @@ def import_feed(
     mode: ImportMode,
     batches: Sequence[FeedBatch],
     on_batch: Callable[[int, dict[str, Any]], None] | None = None,
+    confirm_withdrawals: bool = False,
 ) -> ImportRun:
     """Open a job, deliver the batches in order, complete it; `on_batch(records, job)` follows each batch."""
     run, started = ImportRun(source), time.perf_counter()
@@ -240,7 +242,7 @@ def import_feed(
             run.results.extend(answer["results"])
             if on_batch is not None:
                 on_batch(batch.records, run.job)
-        run.job = _complete(client, source, run.job["job_id"])
+        run.job = _complete(client, source, run.job["job_id"], confirm_withdrawals=confirm_withdrawals)
     except FeedImportError as error:
         error.run = run
         raise
@@ -306,7 +308,13 @@ def _rejections(results: Sequence[Mapping[str, Any]]) -> Table | None:
 
 
 def deliver_with_progress(
-    client: httpx.Client, *, source: str, mode: ImportMode, batches: Sequence[FeedBatch], console: Console
+    client: httpx.Client,
+    *,
+    source: str,
+    mode: ImportMode,
+    batches: Sequence[FeedBatch],
+    console: Console,
+    confirm_withdrawals: bool = False,
 ) -> ImportRun:
     """`import_feed` with a live progress bar on `console`."""
     with _progress_bar(console) as progress:
@@ -317,7 +325,21 @@ def deliver_with_progress(
             mode=mode,
             batches=batches,
             on_batch=lambda records, job: progress.update(task, advance=records, counts=_live_counts(job)),
+            confirm_withdrawals=confirm_withdrawals,
         )
+
+
+def held_message(job: Mapping[str, Any]) -> str:
+    """What a held snapshot would withdraw, and the two ways on: confirm it, or cancel it."""
+    held = job.get("would_withdraw") or {}
+    shown = ", ".join(record["external_id"] for record in held.get("data", [])[:REJECTIONS_SHOWN])
+    more = held.get("count", 0) - min(len(held.get("data", [])), REJECTIONS_SHOWN)
+    return (
+        f"The snapshot was held, nothing was withdrawn: {held.get('reason', '')}\n"
+        f"It would withdraw {held.get('count', 0):,} records: {shown}{f' and {more:,} more' if more > 0 else ''}.\n"
+        "To apply it, import again with --confirm-withdrawals (delivering the file again is safe), or "
+        f"{held.get('confirm', 'confirm the job')}"
+    )
 
 
 @app.command("import")
@@ -330,6 +352,10 @@ def import_command(
     url: Annotated[str | None, typer.Option(help="The registry (default: .lcn/stack.json, else port 8001).")] = None,
     key: Annotated[str | None, typer.Option(help="API key (default: LCN_API_KEY, else .lcn/credentials.json).")] = None,
     report: Annotated[Path | None, typer.Option(help="Write every record's result to this CSV file.")] = None,
+    confirm_withdrawals: Annotated[
+        bool,
+        typer.Option(help="Apply a snapshot that would withdraw more than the registry's limit (else it is held)."),
+    ] = False,
 ) -> None:
     """Deliver a feed file (JSON, NDJSON or CSV) to the registry in batches; exit 1 unless the job completes."""
     console, errors = Console(), Console(stderr=True)
@@ -342,7 +368,14 @@ def import_command(
     run, failure = ImportRun(source), None
     with registry_client(resolve_url(url), api_key) as client:
         try:
-            run = deliver_with_progress(client, source=source, mode=mode, batches=batches, console=console)
+            run = deliver_with_progress(
+                client,
+                source=source,
+                mode=mode,
+                batches=batches,
+                console=console,
+                confirm_withdrawals=confirm_withdrawals,
+            )
         except FeedImportError as error:
             run, failure = error.run or run, error
     if run.job:
@@ -356,4 +389,7 @@ def import_command(
         errors.print(f"[red]import failed:[/red] {failure}")
         if run.job.get("state") == "open":
             errors.print("The job stays open; delivering the file again is safe (records are idempotent).")
+        raise typer.Exit(1)
+    if run.job.get("state") == "held":
+        errors.print(f"[yellow]held:[/yellow] {held_message(run.job)}", highlight=False)
         raise typer.Exit(1)

@@ -59,6 +59,10 @@ class ImportJob(RegistryTable, table=True):
     created_by: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     completed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    # A snapshot that would withdraw too much is held (ADR 0023): when, how many records, and why.
+    held_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    held_withdrawals: int | None = Field(default=None, sa_column=Column(Integer))
+    hold_reason: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class ImportResult(RegistryTable, table=True):

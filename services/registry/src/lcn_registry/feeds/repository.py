@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, text, update
+from sqlalchemy import ColumnElement, and_, func, text, tuple_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -73,15 +73,61 @@ async def touch(
         )
 
 
-async def withdraw_unseen(session: AsyncSession, feed_source: str, job_id: UUID, now: datetime) -> list[SourceRecord]:
-    """Withdraw this source's active records that the job did not deliver; return them."""
+def _unseen(feed_source: str, job_id: UUID, seen_by: datetime) -> list[ColumnElement[bool]]:
+    """This source's active records that the job did not deliver and no later job has seen since `seen_by`
+    (a held snapshot withdraws only what it listed, never records a newer delivery brought back)."""
+    return [
+        col(SourceRecord.feed_source) == feed_source,
+        col(SourceRecord.state) == "active",
+        col(SourceRecord.last_job_id) != job_id,
+        col(SourceRecord.last_seen_at) <= seen_by,
+    ]
+
+
+async def snapshot_counts(session: AsyncSession, feed_source: str, job_id: UUID, seen_by: datetime) -> tuple[int, int]:
+    """(active records of the source, of which the job did not deliver): what a snapshot would withdraw."""
+    unseen = and_(*_unseen(feed_source, job_id, seen_by))
+    row = (
+        await session.exec(
+            select(func.count(), func.count().filter(unseen)).where(
+                SourceRecord.feed_source == feed_source, SourceRecord.state == "active"
+            )
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+async def unseen(
+    session: AsyncSession, feed_source: str, job_id: UUID, seen_by: datetime, *, after: str | None, limit: int
+) -> list[SourceRecord]:
+    """A page of what a snapshot would withdraw, by external id."""
+    query = select(SourceRecord).where(*_unseen(feed_source, job_id, seen_by))
+    if after is not None:
+        query = query.where(col(SourceRecord.external_id) > after)
+    return list((await session.exec(query.order_by(col(SourceRecord.external_id)).limit(limit))).all())
+
+
+async def withdrawn_at(
+    session: AsyncSession, feed_source: str, withdrawn: datetime, *, after: str | None, limit: int
+) -> list[SourceRecord]:
+    """A page of the records a completed snapshot withdrew (and that stay withdrawn), by external id."""
+    query = select(SourceRecord).where(
+        SourceRecord.feed_source == feed_source,
+        SourceRecord.state == "withdrawn",
+        SourceRecord.withdrawn_at == withdrawn,
+    )
+    if after is not None:
+        query = query.where(col(SourceRecord.external_id) > after)
+    return list((await session.exec(query.order_by(col(SourceRecord.external_id)).limit(limit))).all())
+
+
+async def withdraw_unseen(
+    session: AsyncSession, feed_source: str, job_id: UUID, now: datetime, *, seen_by: datetime
+) -> list[SourceRecord]:
+    """Withdraw this source's active records that the job did not deliver (see `_unseen`); return them."""
     rows = await session.exec(
         update(SourceRecord)
-        .where(
-            col(SourceRecord.feed_source) == feed_source,
-            col(SourceRecord.state) == "active",
-            col(SourceRecord.last_job_id) != job_id,
-        )
+        .where(*_unseen(feed_source, job_id, seen_by))
         .values(state="withdrawn", withdrawn_at=now)
         .returning(SourceRecord)
     )
@@ -100,13 +146,15 @@ async def job(session: AsyncSession, job_id: UUID, *, for_update: bool = False) 
     return await session.get(ImportJob, job_id, with_for_update=for_update)
 
 
-async def jobs(session: AsyncSession, feed_source: str, *, limit: int) -> list[ImportJob]:
-    """A source's jobs, newest first."""
+async def jobs(
+    session: AsyncSession, feed_source: str, *, before: tuple[datetime, UUID] | None = None, limit: int
+) -> list[ImportJob]:
+    """A page of a source's jobs, newest first, after the (created_at, job_id) of the last one seen."""
+    query = select(ImportJob).where(ImportJob.feed_source == feed_source)
+    if before is not None:
+        query = query.where(tuple_(col(ImportJob.created_at), col(ImportJob.job_id)) < tuple_(*before))
     rows = await session.exec(
-        select(ImportJob)
-        .where(ImportJob.feed_source == feed_source)
-        .order_by(col(ImportJob.created_at).desc())
-        .limit(limit)
+        query.order_by(col(ImportJob.created_at).desc(), col(ImportJob.job_id).desc()).limit(limit)
     )
     return list(rows.all())
 
@@ -131,15 +179,18 @@ async def results(
     return list((await session.exec(query)).all())
 
 
-async def source_summaries(session: AsyncSession) -> list[tuple[str, int, int]]:
-    """Each source with its active and withdrawn record counts."""
-    rows = await session.exec(
-        select(
-            SourceRecord.feed_source,
-            func.count().filter(col(SourceRecord.state) == "active"),
-            func.count().filter(col(SourceRecord.state) == "withdrawn"),
-        )
-        .group_by(SourceRecord.feed_source)
-        .order_by(SourceRecord.feed_source)
+async def source_summaries(
+    session: AsyncSession, *, only: str | None, after: str | None, limit: int
+) -> list[tuple[str, int, int]]:
+    """A page of sources (or the one source `only`), by name, with their active and withdrawn record counts."""
+    query = select(
+        SourceRecord.feed_source,
+        func.count().filter(col(SourceRecord.state) == "active"),
+        func.count().filter(col(SourceRecord.state) == "withdrawn"),
     )
+    if only is not None:
+        query = query.where(SourceRecord.feed_source == only)
+    if after is not None:
+        query = query.where(col(SourceRecord.feed_source) > after)
+    rows = await session.exec(query.group_by(SourceRecord.feed_source).order_by(SourceRecord.feed_source).limit(limit))
     return [(row[0], int(row[1]), int(row[2])) for row in rows]

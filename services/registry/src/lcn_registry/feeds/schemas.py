@@ -178,6 +178,37 @@ class RecordResult(BaseModel):
     link: Link | None = Field(None, description="For added records: a new community, linked, or queued for review.")
 
 
+NextCursor = Annotated[str | None, Field(description="Pass as `cursor` for the next page; null on the last page.")]
+
+
+class WithdrawalPublic(BaseModel):
+    """A source record a snapshot withdraws (or would withdraw), and its community."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    external_id: str
+    community_id: UUID
+
+
+class WithdrawalsPage(BaseModel):
+    """A page of the records a snapshot job withdraws: for a held job those it would withdraw."""
+
+    data: list[WithdrawalPublic]
+    next_cursor: NextCursor
+
+
+class WouldWithdraw(WithdrawalsPage):
+    """What a held snapshot would withdraw if confirmed: the count, why it was held, the first records."""
+
+    count: int
+    reason: str
+    held_at: datetime
+    confirm: str = Field(description="How to apply the withdrawals (or cancel the job instead).")
+
+
+JobState = Literal["open", "held", "completed", "cancelled"]
+
+
 class JobPublic(BaseModel):
     """An import job with its counts."""
 
@@ -186,12 +217,22 @@ class JobPublic(BaseModel):
     job_id: UUID
     feed_source: str
     mode: str
-    state: str
+    state: JobState = Field(
+        description="`held`: a snapshot that would withdraw too much waits for `?confirm_withdrawals=true` or a cancel."
+    )
     received: int
     counts: dict[str, int]
     created_by: str
     created_at: datetime
     completed_at: datetime | None
+    would_withdraw: WouldWithdraw | None = Field(None, description="Set while the job is held.")
+
+
+class JobsPage(BaseModel):
+    """A page of a source's jobs, newest first."""
+
+    data: list[JobPublic]
+    next_cursor: NextCursor
 
 
 class BatchPublic(BaseModel):
@@ -205,7 +246,7 @@ class ResultsPublic(BaseModel):
     """A page of a job's per-record results."""
 
     data: list[RecordResult]
-    next_cursor: int | None
+    next_cursor: NextCursor
 
 
 class SourceRecordPublic(BaseModel):
@@ -217,7 +258,10 @@ class SourceRecordPublic(BaseModel):
     external_id: str
     community_id: UUID
     state: str
-    raw: dict[str, Any]
+    raw: dict[str, Any] | None = Field(
+        description="The record as delivered (it can name contact people): only for the source's own key, "
+        "a coordinator or an admin; null for anyone else."
+    )
     record: dict[str, Any]
     match: dict[str, Any]
     first_seen_at: datetime
@@ -240,3 +284,10 @@ class FeedSourcePublic(BaseModel):
     active_records: int
     withdrawn_records: int
     last_job: JobPublic | None
+
+
+class SourcesPage(BaseModel):
+    """A page of feed sources, by name."""
+
+    data: list[FeedSourcePublic]
+    next_cursor: NextCursor

@@ -21,6 +21,7 @@ from lcn_registry.feeds import repository
 from lcn_registry.feeds.formats import RawRow
 from lcn_registry.feeds.models import ImportJob, SourceRecord
 from lcn_registry.feeds.schemas import FeedRecord, RecordResult
+from lcn_registry.feeds.settings import FeedSettings
 from lcn_registry.feeds.wire import COUNTED, ImportMode
 from lcn_registry.matching import profiles
 from lcn_registry.matching import repository as matching_repository
@@ -64,7 +65,7 @@ class Batch:
 def authorise_source(principal: Principal, feed_source: str) -> None:
     """A feed key delivers only for its own source; coordinators and admins for any."""
     if principal.role is Role.FEED and principal.feed_source != feed_source:
-        raise Forbidden(f"This key delivers for {principal.feed_source!r}, not {feed_source!r}.")
+        raise Forbidden(f"This key speaks for {principal.feed_source!r}, not {feed_source!r}.")
 
 
 def content_hash(record: dict[str, Any]) -> str:
@@ -96,14 +97,21 @@ async def open_job(session: AsyncSession, *, feed_source: str, mode: ImportMode,
     return job
 
 
-async def open_job_of(session: AsyncSession, *, feed_source: str, job_id: UUID, principal: Principal) -> ImportJob:
-    """An open job of this source, locked for the batch."""
+async def open_job_of(
+    session: AsyncSession, *, feed_source: str, job_id: UUID, principal: Principal, states: tuple[str, ...] = ("open",)
+) -> ImportJob:
+    """An open job of this source (or one in `states`), locked for the batch."""
     authorise_source(principal, feed_source)
     job = await repository.job(session, job_id, for_update=True)
     if job is None or job.feed_source != feed_source:
         raise NotFound(f"No import job {job_id} for {feed_source}.")
-    if job.state != "open":
-        raise Conflict(f"Import job {job_id} is {job.state}; open a new job.")
+    if job.state == "held" and "held" not in states:
+        raise Conflict(
+            f"Import job {job_id} is held: complete it with ?confirm_withdrawals=true, or cancel it.",
+            job_state=job.state,
+        )
+    if job.state not in states:
+        raise Conflict(f"Import job {job_id} is {job.state}; open a new job.", job_state=job.state)
     return job
 
 
@@ -286,12 +294,19 @@ async def _record_results(session: AsyncSession, batch: Batch, received: int) ->
     session.add(batch.job)
 
 
-async def complete_job(session: AsyncSession, *, job: ImportJob) -> ImportJob:
-    """Finish the delivery: a snapshot withdraws what it did not deliver; emit `feed.import-completed`."""
+async def complete_job(session: AsyncSession, *, job: ImportJob, confirm_withdrawals: bool = False) -> ImportJob:
+    """Finish the delivery: a snapshot withdraws what it did not deliver; emit `feed.import-completed`.
+
+    A snapshot that would withdraw too much is held instead (nothing withdrawn) until completed again with
+    `confirm_withdrawals`; a held job asked again without it stays held."""
     await repository.lock_imports(session)
     now = datetime.now(UTC)
+    if job.mode == "snapshot" and not confirm_withdrawals:
+        if job.state == "held" or await _hold_if_excessive(session, job, now):
+            return job
     if job.mode == "snapshot":
-        withdrawn = await repository.withdraw_unseen(session, job.feed_source, job.job_id, now)
+        seen_by = job.held_at or now
+        withdrawn = await repository.withdraw_unseen(session, job.feed_source, job.job_id, now, seen_by=seen_by)
         versions = await communities_repository.get_many(session, sorted({record.community_id for record in withdrawn}))
         for record in withdrawn:
             session.add(_withdrawal(record, job, now, version=versions[record.community_id].version))
@@ -309,6 +324,62 @@ async def complete_job(session: AsyncSession, *, job: ImportJob) -> ImportJob:
     )
     record_event(session, completed, occurred_at=now)
     return job
+
+
+async def _hold_if_excessive(session: AsyncSession, job: ImportJob, now: datetime) -> bool:
+    """Hold the snapshot when it would withdraw all of the source's records, or more than the set share."""
+    active, unseen = await repository.snapshot_counts(session, job.feed_source, job.job_id, seen_by=now)
+    reason = hold_reason(
+        unseen=unseen,
+        # The share is of the records the source had: a snapshot that renumbers every record is caught
+        # even though its new records outnumber the old.
+        before=active - job.counts.get("added", 0),
+        received=job.received,
+        valid=job.received - job.counts.get("rejected", 0),
+        limit=FeedSettings().snapshot_withdraw_limit,
+    )
+    if reason is None:
+        return False
+    job.state, job.held_at, job.held_withdrawals, job.hold_reason = "held", now, unseen, reason
+    session.add(job)
+    return True
+
+
+def hold_reason(*, unseen: int, before: int, received: int, valid: int, limit: float) -> str | None:
+    """Why a snapshot withdrawing `unseen` of the `before` records the source had is held; None: it is not."""
+    if unseen == 0:
+        return None
+    if received == 0:
+        return f"The snapshot is empty: it would withdraw all {before} records of this source."
+    if valid == 0:
+        return (
+            f"No record of the snapshot was valid ({received} rejected): it would withdraw all {before} "
+            "records of this source. Check the job's rejected results first."
+        )
+    if unseen >= before:
+        return f"The snapshot would withdraw all {before} records of this source."
+    if unseen > limit * before:
+        return (
+            f"The snapshot would withdraw {unseen} of {before} records of this source ({unseen / before:.0%}), "
+            f"more than the limit of {limit:.0%}."
+        )
+    return None
+
+
+async def cancel_job(session: AsyncSession, *, job: ImportJob) -> ImportJob:
+    """Abandon an open or held job: nothing more is imported or withdrawn; batches already delivered stay."""
+    job.state = "cancelled"
+    session.add(job)
+    return job
+
+
+def may_read_source(principal: Principal | None, feed_source: str) -> bool:
+    """A source's jobs and raw records are for its own key, a coordinator or an admin."""
+    if principal is None:
+        return False
+    if principal.role is Role.FEED:
+        return principal.feed_source == feed_source
+    return principal.role in (Role.COORDINATOR, Role.ADMIN)
 
 
 def _withdrawal(record: SourceRecord, job: ImportJob, now: datetime, *, version: int) -> CommunityChange:
