@@ -144,8 +144,8 @@ async def test_acceptance_overview_page_in_headless_chromium_matches_the_api_and
         assert await page.get_attribute("html", "lang") == "nl"
         assert await page.text_content("h1") == "Spreiding van de leergemeenschappen"
         assert await _matrix_texts(page) == _expected_matrix(distribution)
-        for table, field in (("by_kind", "by_kind"), ("by_key_technology", "by_key_technology")):
-            counts = distribution[field]
+        for table in ("by_kind", "by_key_technology", "by_education_level"):
+            counts = distribution[table]
             expected = [str(value["count"]) for value in counts["values"]] + [str(counts["without_value"])]
             assert await _per_value_texts(page, table) == expected, table
         # The vendored NL Design System stylesheets load from the service itself (no CSP or network error).
@@ -169,6 +169,7 @@ async def test_acceptance_overview_page_in_headless_chromium_matches_the_api_and
         link = f"#matrix tbody tr[data-code='{row}'] td:nth-child({position}) a"
         assert await page.text_content(link) == str(len(CELL_NAMES))
         await _tab_to(page, link)
+        await screenshot(page, tmp_path, "keyboard-focus.png")  # the focus ring on a heat cell, to look at
         async with page.expect_navigation():
             await page.keyboard.press("Enter")
         assert "/overview/communities?" in page.url
@@ -176,6 +177,7 @@ async def test_acceptance_overview_page_in_headless_chromium_matches_the_api_and
         assert names == CELL_NAMES
         assert await page.text_content("#list-total") == f"{len(CELL_NAMES)} leergemeenschappen voldoen aan deze keuze."
         await _assert_accessible(page)
+        await screenshot(page, tmp_path, "communities.png")
 
         # English: the language switch keeps the page and its choice; links onward keep the language.
         await page.click("nav[aria-label=Taal] a[hreflang=en]")
