@@ -79,7 +79,7 @@ KIT_MESSAGES = Messages(
         "platform_name": {DUTCH: "Netwerk van leergemeenschappen", ENGLISH: "Learning-community network"},
         "skip_to_content": {DUTCH: "Naar de inhoud", ENGLISH: "Skip to content"},
         "language": {DUTCH: "Taal", ENGLISH: "Language"},
-        "footer_open_data": {
+        "footer_about": {
             DUTCH: "Open software voor het netwerk van publiek-private samenwerkingen in het beroepsonderwijs.",
             ENGLISH: "Open software for the network of public-private partnerships in vocational education.",
         },
