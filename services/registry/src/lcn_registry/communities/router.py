@@ -143,7 +143,7 @@ async def change_status(
     return flows.answer(service.public(community))
 
 
-@router.get("/{community_id}/history", response_model=HistoryPublic, responses=PROBLEMS)
+@router.get("/{community_id}/history", response_model=HistoryPublic, responses=problem_responses(308, 400, 404, 422))
 async def community_history(
     community_id: CommunityId,
     session: SessionDep,

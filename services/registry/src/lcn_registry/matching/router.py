@@ -18,6 +18,7 @@ from lcn_shared.problems import problem_responses
 
 router = APIRouter(tags=["matching"])
 PROBLEMS = problem_responses(401, 403, 404, 409, 422)
+MERGE_PROBLEMS = problem_responses(308, 401, 403, 404, 409, 422)
 Coordinator = Annotated[Principal, Depends(require(Role.COORDINATOR))]
 
 
@@ -47,7 +48,8 @@ async def reject_review(review_id: UUID, session: SessionDep, principal: Coordin
     return ReviewPublic.model_validate(review)
 
 
-@router.post("/communities/{community_id}/merges", response_model=CommunityPublic, responses=PROBLEMS)
+# A merged-away survivor id redirects (308) to the community it now stands for, as every community path does.
+@router.post("/communities/{community_id}/merges", response_model=CommunityPublic, responses=MERGE_PROBLEMS)
 async def merge_into(
     community_id: CommunityId, data: MergeRequest, session: SessionDep, principal: Coordinator
 ) -> CommunityPublic:

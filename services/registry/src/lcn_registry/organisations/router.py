@@ -81,7 +81,9 @@ async def put_organisation(
 
 
 @router.get(
-    "/organisations/{organisation_id}/communities", response_model=OrganisationCommunitiesPublic, responses=PROBLEMS
+    "/organisations/{organisation_id}/communities",
+    response_model=OrganisationCommunitiesPublic,
+    responses=problem_responses(400, 404, 422),
 )
 async def organisation_communities(
     organisation_id: UUID,
