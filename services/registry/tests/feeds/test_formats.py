@@ -34,8 +34,8 @@ def test_csv_keeps_quoted_newlines_and_rejects_ragged_rows() -> None:
     rows = read_rows(body.encode(), "csv")
     assert rows[0].data == {"external_id": "A", "name": "Lab", "description": "regel 1\nregel 2"}
     assert [row.error for row in rows[1:]] == [
-        "the row has fewer values than the header names",
-        "the row has more values than the header names",
+        "line 4: the row has fewer values than the header names",
+        "line 5: the row has more values than the header names",
     ]
 
 

@@ -1,10 +1,17 @@
-"""Reading a feed delivery: JSON (an array), NDJSON (one object per line) or CSV (a header row)."""
+"""Reading a feed delivery: JSON (an array), NDJSON (one object per line) or CSV (a header row).
+
+Regional files come as they are: CSV with a comma, semicolon or tab, in UTF-8 (with or without a BOM) or
+Windows-1252. A record that cannot be read (a NUL, bytes that are not text, a ragged row) is rejected on its
+own with its reason; the rest of the delivery is read.
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +19,16 @@ from lcn_registry.feeds.wire import MEDIA_TYPES as MEDIA_TYPES
 from lcn_registry.feeds.wire import FeedFormat
 from lcn_shared.hygiene import find_unsafe, may_hold_unsafe
 from lcn_shared.problems import ProblemError, UnprocessableContent
+
+DELIMITERS = (",", ";", "\t")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+FALLBACK_ENCODING = "cp1252"
+# Bytes that are not text in the delivery's encoding are kept as lone surrogates (surrogateescape), so that
+# only the records holding them are rejected.
+UNDECODABLE = re.compile("[\udc80-\udcff]")
+UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+SNIFF_SAMPLE_CHARS = 64 * 1024
+EXTRA_CELLS = "__extra__"
 
 
 class UnsupportedMediaType(ProblemError):
@@ -29,6 +46,14 @@ class RawRow:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class Decoded:
+    """A delivery's text and the encoding it was read in."""
+
+    text: str
+    encoding: str
+
+
 def feed_format(content_type: str | None) -> FeedFormat:
     """The format a Content-Type names."""
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
@@ -37,26 +62,99 @@ def feed_format(content_type: str | None) -> FeedFormat:
     return MEDIA_TYPES[media_type]
 
 
-def read_rows(body: bytes, feed_format: FeedFormat, *, first_position: int = 1) -> list[RawRow]:
-    """The delivery's records, numbered from `first_position`; unreadable records carry their error."""
+def charset_of(content_type: str | None) -> str | None:
+    """The `charset` parameter of a Content-Type, if it names a known encoding."""
+    for parameter in (content_type or "").split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"'):
+            charset = value.strip().strip('"')
+            try:
+                return codecs.lookup(charset).name
+            except LookupError as error:
+                raise UnsupportedMediaType(f"The charset {charset!r} is not one the registry knows.") from error
+    return None
+
+
+def decode(body: bytes, charset: str | None = None) -> Decoded:
+    """The delivery as text: in `charset` when given, else UTF-8 (a BOM dropped), else Windows-1252.
+
+    A UTF-8 file with a few bad bytes stays UTF-8 (only the records holding them are rejected); a file with
+    no valid UTF-8 sequence at all but bytes above 127 is read as Windows-1252, as Dutch Excel writes it."""
+    body = body.removeprefix(codecs.BOM_UTF8)
+    if charset is not None:
+        return Decoded(body.decode(charset, errors="surrogateescape"), charset)
     try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UnprocessableContent(f"The delivery is not UTF-8: {error}.") from error
+        return Decoded(body.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        encoding = "utf-8" if UTF8_MULTIBYTE.search(body) else FALLBACK_ENCODING
+        return Decoded(body.decode(encoding, errors="surrogateescape"), encoding)
+
+
+def sniff_delimiter(text: str) -> str:
+    """The CSV delimiter (comma, semicolon or tab): csv.Sniffer on the first lines, checked on the header."""
+    sample = text[:SNIFF_SAMPLE_CHARS]
+    header = sample.lstrip("\r\n").split("\n", 1)[0]
+    try:
+        delimiter = csv.Sniffer().sniff(sample.rsplit("\n", 1)[0] or sample, delimiters="".join(DELIMITERS)).delimiter
+    except csv.Error:
+        delimiter = ""
+    if delimiter in DELIMITERS and delimiter in header:
+        return delimiter
+    # The sniffer can be led astray by commas inside cells; the header names columns, not prose.
+    counts = {candidate: header.count(candidate) for candidate in DELIMITERS}
+    best = max(counts, key=lambda candidate: counts[candidate])
+    return best if counts[best] else ","
+
+
+def read_rows(
+    body: bytes, feed_format: FeedFormat, *, first_position: int = 1, charset: str | None = None
+) -> list[RawRow]:
+    """The delivery's records, numbered from `first_position`; unreadable records carry their error."""
+    decoded = decode(body, charset)
     readers = {"json": _json_rows, "ndjson": _ndjson_rows, "csv": _csv_rows}
-    rows = readers[feed_format](text)
-    if may_hold_unsafe(text):  # one scan of the delivery; records are walked only when it finds a candidate
-        rows = [_storable(data, error) for data, error in rows]
+    rows = readers[feed_format](decoded.text)
+    if may_hold_unsafe(decoded.text) or UNDECODABLE.search(decoded.text):
+        # One scan of the delivery; records are walked only when it finds a candidate.
+        rows = [_storable(data, error, decoded.encoding) for data, error in rows]
     return [RawRow(first_position + index, data, error) for index, (data, error) in enumerate(rows)]
 
 
-def _storable(data: dict[str, Any] | None, error: str | None) -> tuple[dict[str, Any] | None, str | None]:
-    """A record holding text PostgreSQL cannot store (NUL, an unpaired surrogate) is rejected on its own."""
+def read_delivery(body: bytes, content_type: str | None, *, first_position: int = 1) -> list[RawRow]:
+    """The records of a request body, in the format and charset its Content-Type names."""
+    return read_rows(body, feed_format(content_type), first_position=first_position, charset=charset_of(content_type))
+
+
+def _storable(
+    data: dict[str, Any] | None, error: str | None, encoding: str
+) -> tuple[dict[str, Any] | None, str | None]:
+    """A record holding text PostgreSQL cannot store (NUL, bytes that are no text) is rejected on its own."""
     found = find_unsafe(data) if data is not None else None
-    if found is None:
+    if found is None or data is None:
         return data, error
-    field = ".".join(map(str, found))
+    field = _printable(".".join(map(str, found)))
+    value = _at(data, found)
+    if isinstance(value, str) and "\x00" in value:
+        return None, f"{field} holds a NUL character, which cannot be stored"
+    if isinstance(value, str) and UNDECODABLE.search(value):
+        return None, f"{field} holds bytes that are not valid {encoding} text"
     return None, f"{field} holds a NUL character or an unpaired surrogate, which cannot be stored"
+
+
+def _printable(text: str, limit: int = 200) -> str:
+    """Text safe to store and show: control characters and surrogates (a key may hold them) as escapes."""
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode() for char in text[:limit])
+
+
+def _at(data: Any, location: tuple[str | int, ...]) -> Any:
+    """The value at a location `find_unsafe` gave (a key itself when the key is what is unsafe)."""
+    for part in location:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int):
+            data = data[part]
+        else:
+            return part
+    return data
 
 
 def _object(value: Any) -> tuple[dict[str, Any] | None, str | None]:
@@ -93,17 +191,24 @@ def _ndjson_rows(text: str) -> list[tuple[dict[str, Any] | None, str | None]]:
     return rows
 
 
-def _csv_rows(text: str) -> list[tuple[dict[str, Any] | None, str | None]]:
-    """A header row names the fields; lists are `a; b`, partners `Name [type] (role); ...`."""
-    reader = csv.DictReader(io.StringIO(text), restkey="__extra__")
+def csv_reader(text: str) -> csv.DictReader[str]:
+    """A reader of CSV text in its own delimiter, with the header's names trimmed."""
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), restkey=EXTRA_CELLS)
     if not reader.fieldnames:
         raise UnprocessableContent("A CSV delivery starts with a header row.")
+    reader.fieldnames = [name.strip() for name in reader.fieldnames]
+    return reader
+
+
+def _csv_rows(text: str) -> list[tuple[dict[str, Any] | None, str | None]]:
+    """A header row names the fields; lists are `a; b`, partners `Name [type] (role); ...`."""
+    reader = csv_reader(text)
     rows: list[tuple[dict[str, Any] | None, str | None]] = []
     for row in reader:
-        if "__extra__" in row:
-            rows.append((None, "the row has more values than the header names"))
+        if EXTRA_CELLS in row:
+            rows.append((None, f"line {reader.line_num}: the row has more values than the header names"))
         elif None in row.values():
-            rows.append((None, "the row has fewer values than the header names"))
+            rows.append((None, f"line {reader.line_num}: the row has fewer values than the header names"))
         else:
             rows.append(({name: value for name, value in row.items() if value != ""}, None))
     return rows
