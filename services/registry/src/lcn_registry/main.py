@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from lcn_registry.communities.router import router as communities_router
+from lcn_registry.feeds.mappings_router import router as feed_mappings_router
 from lcn_registry.feeds.router import router as feeds_router
 from lcn_registry.matching.router import router as matching_router
 from lcn_registry.messaging import CONSUMERS, PUBLISHES
@@ -23,6 +24,7 @@ REGISTRY = ServiceDefinition(
         communities_router,
         organisations_router,
         feeds_router,
+        feed_mappings_router,
         matching_router,
         overview_router,
         vocabularies_router,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -13,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
 from lcn_registry.feeds import client as feeds
 from lcn_registry.feeds.client import FeedImportError, FormatChoice
@@ -154,6 +156,8 @@ def fake_registry(batch_statuses: list[int]) -> Callable[[httpx.Request], httpx.
             return httpx.Response(201, json=job)
         if request.url.path.endswith("/complete"):
             return httpx.Response(200, json=job | {"state": "completed"})
+        if request.url.path.endswith("/cancel"):
+            return httpx.Response(200, json=job | {"state": "cancelled"})
         status = batch_statuses.pop(0)
         if status != 200:
             problem = {"title": "Forbidden", "detail": "This key delivers for 'x'."}
@@ -191,6 +195,7 @@ def test_import_feed_stops_on_4xx_with_the_problem_detail() -> None:
         feeds.import_feed(client, source="katapult", mode="upsert", batches=batches)
     assert raised.value.run is not None
     assert [result["external_id"] for result in raised.value.run.results] == ["KAT-1"]
+    assert raised.value.run.job["state"] == "cancelled"  # the job it gave up on is not left open
 
 
 @pytest.fixture
@@ -234,7 +239,7 @@ async def test_acceptance_lcn_feeds_import_imports_a_csv_in_batches_and_reports_
     key = await api_key(Role.FEED, feed_source="katapult")
     report = tmp_path / "results.csv"
     args = ("--source", "katapult", "--url", registry_url, "--key", key, "--batch-size", "2", "--report", str(report))
-    code, output = await run_lcn(platform, "feeds", "import", str(katapult_csv), *args)
+    code, output = await run_lcn(platform, "feeds", "import", str(katapult_csv), *args, "--allow-rejected")
     assert code == 0, output
     assert "rejected records (1)" in output
     assert "kinds" in output
@@ -264,3 +269,166 @@ async def test_acceptance_lcn_feeds_import_stops_with_exit_1_and_the_problem_whe
     assert code == 1, output
     assert "HTTP 403" in output
     assert "techniekpact" in output
+
+
+def test_split_csv_reads_a_semicolon_or_tab_file_alike_and_sends_every_batch_comma_separated() -> None:
+    """The delimiter is detected once for the whole file, so the second batch is read as the first."""
+    records = [create_record(f"KAT-{index}", description="een, twee; drie") for index in range(3)]
+    for delimiter in (";", "\t"):
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(records[0]), delimiter=delimiter)
+        writer.writeheader()
+        writer.writerows(records)
+        batches = feeds.split_csv(buffer.getvalue(), 2)
+        read_back = [row for batch in batches for row in csv.DictReader(io.StringIO(batch.body.decode(), newline=""))]
+        assert read_back == records
+
+
+def test_read_feed_reads_a_windows_1252_file_with_a_bom_and_keeps_bad_bytes_for_the_registry(tmp_path: Path) -> None:
+    """Windows-1252 (with a stray UTF-8 BOM) is sent as UTF-8; in a UTF-8 file a bad byte travels on as it was."""
+    path = tmp_path / "brabant.csv"
+    path.write_bytes(b"\xef\xbb\xbfexternal_id;naam\r\nB-1;Co\xf6peratie Ide\xebn\r\n")
+    [batch] = feeds.read_feed(path, "auto", 10)
+    assert batch.body.decode() == "external_id,naam\r\nB-1,Coöperatie Ideën\r\n"
+    path.write_bytes(b"external_id,naam\nB-1,Zo\xc3\xab\nB-2,Slecht \xff\n")
+    [batch] = feeds.read_feed(path, "auto", 10)
+    assert batch.body == b"external_id,naam\r\nB-1,Zo\xc3\xab\r\nB-2,Slecht \xff\r\n"
+
+
+def rejecting_registry(requests: list[httpx.Request]) -> Callable[[httpx.Request], httpx.Response]:
+    """A registry that rejects every record it is sent, with a hint, and records the requests."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        job = {"job_id": "j1", "state": "open", "counts": {"rejected": 0}}
+        if request.url.path.endswith("/jobs"):
+            return httpx.Response(201, json=job)
+        if request.url.path.endswith("/complete"):
+            return httpx.Response(200, json=job | {"state": "completed"})
+        rows = list(csv.DictReader(io.StringIO(request.content.decode())))
+        results = [
+            {"position": index + 1, "external_id": None, "outcome": "rejected", "reason": "name: Field required"}
+            for index, _ in enumerate(rows)
+        ]
+        answer = {"job": job | {"counts": {"rejected": len(rows)}}, "results": results, "hint": "no mapping: naam"}
+        return httpx.Response(200, json=answer)
+
+    return handle
+
+
+@pytest.mark.parametrize(("extra", "code"), [((), 1), (("--allow-rejected",), 0)])
+def test_acceptance_cli_exits_non_zero_when_records_were_rejected_unless_allowed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: tuple[str, ...], code: int
+) -> None:
+    """Acceptance (feeds in their own format): rejected records make `lcn feeds import` exit 1, with the
+    registry's hint; --allow-rejected exits 0."""
+    requests: list[httpx.Request] = []
+    transport = httpx.MockTransport(rejecting_registry(requests))
+    monkeypatch.setattr(feeds, "registry_client", lambda url, key: httpx.Client(transport=transport, base_url=url))
+    path = tmp_path / "katapult.csv"
+    path.write_text("external_id,naam\nK-1,Lab\n")
+    result = CliRunner().invoke(feeds.app, ["import", str(path), "--source", "katapult", "--key", "k", *extra])
+    assert result.exit_code == code, result.output
+    assert "hint: no mapping: naam" in result.output
+    assert requests[0].headers["Idempotency-Key"].startswith("lcn-feeds-import-")
+
+
+@pytest.fixture
+def flaky_batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Retries without waiting; the number of batch requests still to fail with a 503 (set by the test)."""
+    monkeypatch.setattr(feeds, "RETRY_BACKOFF_SECONDS", 0.0)
+    return [0]
+
+
+class FlakyTransport(httpx.HTTPTransport):
+    """A real transport that loses the first answer to a job's opening and fails batches while told to."""
+
+    def __init__(self, failing_batches: list[int]) -> None:
+        super().__init__()
+        self.failing_batches = failing_batches
+        self.opened = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Pass the request on, except for the failures it is set up for."""
+        if request.url.path.endswith("/records") and self.failing_batches[0] > 0:
+            self.failing_batches[0] -= 1
+            return httpx.Response(503, json={"title": "Service Unavailable", "detail": "try again"})
+        response = super().handle_request(request)
+        if request.url.path.endswith("/jobs") and request.method == "POST":
+            self.opened += 1
+            if self.opened == 1:
+                response.read()
+                raise httpx.ReadTimeout("the answer was lost", request=request)
+        return response
+
+
+async def test_acceptance_a_failing_then_succeeding_run_leaves_no_open_job(
+    platform: PlatformSettings, api_key: KeyFactory, registry_url: str, flaky_batches: list[int]
+) -> None:
+    """Acceptance (rows fail alone): the lost answer to opening a job is retried onto the same job; a run that
+    gives up cancels its job; the next run completes. No job of the source is left open."""
+    key = await api_key(Role.FEED, feed_source="katapult")
+    batches = feeds.split_json(json.dumps([create_record("KAT-1"), create_record("KAT-2")]), 1)
+    transport = FlakyTransport(flaky_batches)
+    with httpx.Client(transport=transport, base_url=registry_url, headers={"Authorization": f"Bearer {key}"}) as client:
+        flaky_batches[0] = feeds.TRIES  # every try of the first batch fails: the run gives up
+        with pytest.raises(FeedImportError, match="gave up after 3 tries") as raised:
+            feeds.import_feed(client, source="katapult", mode="upsert", batches=batches)
+        assert raised.value.run is not None
+        assert raised.value.run.job["state"] == "cancelled"
+        flaky_batches[0] = 1  # one failure, then the retry gets through
+        run = feeds.import_feed(client, source="katapult", mode="upsert", batches=batches)
+    assert run.job["state"] == "completed"
+    assert [result["outcome"] for result in run.results] == ["added", "added"]
+    jobs = await fetch(platform, "registry", "SELECT state FROM import_job WHERE feed_source = 'katapult'")
+    assert sorted(row["state"] for row in jobs) == ["cancelled", "completed"]  # the lost answer opened no third
+
+
+async def test_acceptance_dry_run_prints_the_rows_as_read_through_a_mapping_and_imports_nothing(
+    platform: PlatformSettings, api_key: KeyFactory, registry_url: str, tmp_path: Path
+) -> None:
+    """Acceptance (feeds in their own format): `--dry-run --mapping` shows the first rows of a semicolon,
+    Windows-1252 file as the registry reads them through a mapping not yet stored; no job, no community."""
+    key = await api_key(Role.FEED, feed_source="katapult")
+    path = tmp_path / "katapult.csv"
+    path.write_bytes(
+        b"external_id;naam;type;plaats;provincie\r\n"
+        b"K-1;Skillslab Ide\xebn;Skills lab;Helmond;N-Brabant\r\n"
+        b"K-2;Fieldlab Co\xf6peratie;Veldlab;Assen;Drenthe\r\n"
+        b"K-3;Niet Meer Getoond;Fieldlab;Assen;Drenthe\r\n"
+    )
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(
+        json.dumps(
+            {
+                "columns": {"naam": "name", "type": "kinds", "plaats": "municipality", "provincie": "province"},
+                "values": {"kinds": {"Veldlab": "fieldlab"}, "province": {"N-Brabant": "noord-brabant"}},
+            }
+        )
+    )
+    args = ("--source", "katapult", "--url", registry_url, "--key", key, "--dry-run", "--rows", "2")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "lcn_shared.cli",
+        "feeds",
+        "import",
+        str(path),
+        *args,
+        "--mapping",
+        str(mapping),
+        env=platform_env(platform, COLUMNS="200"),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output = (await process.communicate())[0].decode()
+    assert process.returncode == 0, output
+    assert "name: Skillslab Ideën" in output
+    assert "name: Fieldlab Coöperatie" in output
+    assert "kinds: fieldlab" in output
+    assert "province: noord-brabant" in output
+    assert "Niet Meer Getoond" not in output
+    assert "dry run: nothing was imported" in output
+    for table in ("import_job", "community", "feed_mapping"):
+        [(count,)] = await fetch(platform, "registry", f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed names
+        assert count == 0, table

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
 import os
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.table import Table
 from rich.text import Text
 
+from lcn_registry.feeds.formats import decode, sniff_delimiter
 from lcn_registry.feeds.wire import COUNTED, MEDIA_TYPES, FeedFormat, ImportMode, Outcome
 from lcn_registry.plugin import SERVICE
 
@@ -35,6 +38,9 @@ RESULT_COLUMNS = ("position", "external_id", "outcome", "reason", "community_id"
 TRIES = 3
 RETRY_BACKOFF_SECONDS = 0.5
 REJECTIONS_SHOWN = 20
+PREVIEW_FIELDS_SHOWN = 10
+mapping_app = typer.Typer(no_args_is_help=True)
+app.add_typer(mapping_app, name="mapping", help="A source's mapping: its own column names, separators and spellings.")
 # Matching a batch of a thousand records against a large registry takes seconds, not milliseconds.
 TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 
@@ -57,6 +63,12 @@ class ImportRun:
     results: list[dict[str, Any]] = field(default_factory=list)
     records: int = 0
     seconds: float = 0.0
+    hints: list[str] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> int:
+        """Records the registry rejected."""
+        return sum(result.get("outcome") == "rejected" for result in self.results)
 
     @property
     def records_per_second(self) -> float:
@@ -84,8 +96,14 @@ def detect_format(path: Path, requested: FormatChoice = "auto") -> FeedFormat:
 
 
 def read_feed(path: Path, feed_format: FormatChoice, batch_size: int) -> list[FeedBatch]:
-    """A feed file split into batches (a BOM is dropped; newlines inside CSV cells are kept as written)."""
-    return split_feed(path.read_bytes().decode("utf-8-sig"), detect_format(path, feed_format), batch_size)
+    """A feed file split into batches: read in its own encoding (UTF-8 with or without a BOM, or Windows-1252)
+    as the registry would, and sent as UTF-8; newlines inside CSV cells are kept as written."""
+    return split_feed(decode(path.read_bytes()).text, detect_format(path, feed_format), batch_size)
+
+
+def _encoded(text: str) -> bytes:
+    """Text as UTF-8; bytes that were no text in the file travel on as they were, for the registry to reject."""
+    return text.encode("utf-8", errors="surrogateescape")
 
 
 def split_feed(text: str, feed_format: FeedFormat, batch_size: int) -> list[FeedBatch]:
@@ -108,7 +126,7 @@ def split_json(text: str, batch_size: int) -> list[FeedBatch]:
     if not isinstance(document, list):
         raise ValueError('a JSON feed is an array of records or {"records": [...]}')
     return [
-        FeedBatch(json.dumps(list(chunk), ensure_ascii=False).encode(), len(chunk), SENT_MEDIA_TYPES["json"])
+        FeedBatch(_encoded(json.dumps(list(chunk), ensure_ascii=False)), len(chunk), SENT_MEDIA_TYPES["json"])
         for chunk in _chunks(document, batch_size)
     ]
 
@@ -118,13 +136,17 @@ def split_ndjson(text: str, batch_size: int) -> list[FeedBatch]:
     lines = [line for line in text.split("\n") if line.strip()]
     media_type = SENT_MEDIA_TYPES["ndjson"]
     return [
-        FeedBatch(("\n".join(chunk) + "\n").encode(), len(chunk), media_type) for chunk in _chunks(lines, batch_size)
+        FeedBatch(_encoded("\n".join(chunk) + "\n"), len(chunk), media_type) for chunk in _chunks(lines, batch_size)
     ]
 
 
 def split_csv(text: str, batch_size: int) -> list[FeedBatch]:
-    """The header plus `batch_size` rows per batch, re-quoted by the csv module so quoted newlines survive."""
-    rows = [row for row in csv.reader(io.StringIO(text, newline="")) if row]  # the server skips blank lines too
+    """The header plus `batch_size` rows per batch, re-quoted by the csv module so quoted newlines survive.
+
+    The file's delimiter (comma, semicolon or tab) is detected once, as the registry does, so that every
+    batch is read alike; each is sent comma-separated."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    rows = [row for row in reader if row]  # the server skips blank lines too
     if not rows:
         raise ValueError("a CSV feed starts with a header row")
     header, records = rows[0], rows[1:]
@@ -134,7 +156,7 @@ def split_csv(text: str, batch_size: int) -> list[FeedBatch]:
         writer = csv.writer(buffer)
         writer.writerow(header)
         writer.writerows(chunk)
-        batches.append(FeedBatch(buffer.getvalue().encode(), len(chunk), SENT_MEDIA_TYPES["csv"] + "; charset=utf-8"))
+        batches.append(FeedBatch(_encoded(buffer.getvalue()), len(chunk), SENT_MEDIA_TYPES["csv"] + "; charset=utf-8"))
     return batches
 
 
@@ -234,21 +256,36 @@ def import_feed(
     """Open a job, deliver the batches in order, complete it; `on_batch(records, job)` follows each batch."""
     run, started = ImportRun(source), time.perf_counter()
     try:
-        run.job = _post(client, f"/v1/feeds/{source}/jobs", json={"mode": mode})
+        # A retried open (its answer lost) gets the same job back instead of leaving another one open.
+        opening = {"Idempotency-Key": f"lcn-feeds-import-{uuid.uuid4()}"}
+        run.job = _post(client, f"/v1/feeds/{source}/jobs", json={"mode": mode}, headers=opening)
         for batch in batches:
             path = f"/v1/feeds/{source}/jobs/{run.job['job_id']}/records"
             answer = _post(client, path, content=batch.body, headers={"Content-Type": batch.media_type})
             run.job, run.records = answer["job"], run.records + batch.records
             run.results.extend(answer["results"])
+            if answer.get("hint") and answer["hint"] not in run.hints:
+                run.hints.append(answer["hint"])
             if on_batch is not None:
                 on_batch(batch.records, run.job)
         run.job = _complete(client, source, run.job["job_id"], confirm_withdrawals=confirm_withdrawals)
     except FeedImportError as error:
+        _cancel(client, run)
         error.run = run
         raise
     finally:
         run.seconds = time.perf_counter() - started
     return run
+
+
+def _cancel(client: httpx.Client, run: ImportRun) -> None:
+    """Close a job the client gives up on, so that no open job is left behind (it stays open if even that fails)."""
+    if run.job.get("state") != "open":
+        return
+    try:
+        run.job = _post(client, f"/v1/feeds/{run.source}/jobs/{run.job['job_id']}/cancel")
+    except FeedImportError:
+        pass
 
 
 def write_results(results: Sequence[Mapping[str, Any]], path: Path) -> None:
@@ -307,6 +344,45 @@ def _rejections(results: Sequence[Mapping[str, Any]]) -> Table | None:
     return table
 
 
+def preview_feed(
+    client: httpx.Client, *, source: str, batch: FeedBatch, mapping: dict[str, Any] | None, rows: int
+) -> dict[str, Any]:
+    """The registry's dry run of a batch: its records read, mapped and validated, nothing written."""
+    body = {"content_type": batch.media_type, "content": base64.b64encode(batch.body).decode(), "mapping": mapping}
+    return _post(client, f"/v1/feeds/{source}/preview", params={"limit": rows}, json=body)
+
+
+def _shown(value: Any) -> str:
+    """A field's value in a table cell: lists joined, partners as `Name (role)`."""
+    if isinstance(value, list):
+        return "; ".join(_shown(item) for item in value)
+    if isinstance(value, dict) and "name" in value:
+        return f"{value['name']} ({value.get('role') or 'partner'})"
+    return str(value)
+
+
+def preview_table(source: str, answer: Mapping[str, Any]) -> Table:
+    """The previewed records as the registry reads them, each with what an import would do."""
+    version = answer.get("mapping_version")
+    through = f"mapping version {version}" if version else "the mapping sent" if answer.get("sent") else "no mapping"
+    table = Table(
+        "position",
+        "outcome",
+        "the record as the registry reads it",
+        "reason",
+        title=f"{source}: {len(answer['rows'])} of {answer['received']:,} records, read through {through}",
+        caption="dry run: nothing was imported",
+        show_lines=True,
+    )
+    for row in answer["rows"]:
+        record = row.get("record") or row.get("mapped") or row.get("raw") or {}
+        fields = [f"{name}: {_shown(value)}" for name, value in record.items() if value not in (None, [], "", False)]
+        table.add_row(
+            str(row["position"]), row["outcome"], "\n".join(fields[:PREVIEW_FIELDS_SHOWN]), row.get("reason") or ""
+        )
+    return table
+
+
 def deliver_with_progress(
     client: httpx.Client,
     *,
@@ -356,15 +432,37 @@ def import_command(
         bool,
         typer.Option(help="Apply a snapshot that would withdraw more than the registry's limit (else it is held)."),
     ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show how the registry reads the first rows; import nothing.")
+    ] = False,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="With --dry-run: try this mapping (JSON), not the stored one."),
+    ] = None,
+    rows: Annotated[int, typer.Option(min=1, max=200, help="With --dry-run: how many rows to show.")] = 10,
+    allow_rejected: Annotated[
+        bool, typer.Option("--allow-rejected", help="Exit 0 even when records were rejected.")
+    ] = False,
 ) -> None:
-    """Deliver a feed file (JSON, NDJSON or CSV) to the registry in batches; exit 1 unless the job completes."""
+    """Deliver a feed file (JSON, NDJSON or CSV) to the registry in batches.
+
+    Exit 1 unless the job completes with no record rejected (--allow-rejected: rejected records are fine).
+    The record format (every field, the CSV layout, mappings) is in docs/feeds.md and in the registry's
+    OpenAPI document (schema FeedRecord). A file with its own column names and spellings imports through
+    the source's mapping (`lcn feeds mapping put`); --dry-run shows how the registry reads the first rows.
+    """
     console, errors = Console(), Console(stderr=True)
     try:
-        batches = read_feed(file, feed_format, batch_size)
+        if mapping is not None and not dry_run:
+            raise ValueError("--mapping tries a mapping with --dry-run; store one with `lcn feeds mapping put`")
+        batches = read_feed(file, feed_format, rows if dry_run else batch_size)
         api_key = resolve_key(key, source=source)
+        tried = _json_file(mapping) if mapping is not None else None
     except (ValueError, UnicodeDecodeError) as error:
         errors.print(f"[red]error:[/red] {error}")
         raise typer.Exit(1) from error
+    if dry_run:
+        raise typer.Exit(_dry_run(resolve_url(url), api_key, source, batches, tried, rows, allow_rejected))
     run, failure = ImportRun(source), None
     with registry_client(resolve_url(url), api_key) as client:
         try:
@@ -382,6 +480,8 @@ def import_command(
         console.print(_summary(run))
     if (rejections := _rejections(run.results)) is not None:
         console.print(rejections)
+    for hint in run.hints:
+        console.print(f"[yellow]hint:[/yellow] {hint}", highlight=False)
     if report is not None:
         write_results(run.results, report)
         console.print(f"results: {report}")
@@ -393,3 +493,85 @@ def import_command(
     if run.job.get("state") == "held":
         errors.print(f"[yellow]held:[/yellow] {held_message(run.job)}", highlight=False)
         raise typer.Exit(1)
+    if run.rejected and not allow_rejected:
+        errors.print(f"[red]{run.rejected:,} records were rejected[/red]; --allow-rejected exits 0 all the same.")
+        raise typer.Exit(1)
+
+
+def _json_file(path: Path) -> dict[str, Any]:
+    """A JSON object from a file (a mapping)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as error:
+        raise ValueError(f"{path.name} is not a JSON file: {error}") from error
+    if not isinstance(document, dict):
+        raise ValueError(f"{path.name} holds no JSON object")
+    return document
+
+
+def _dry_run(
+    url: str,
+    api_key: str,
+    source: str,
+    batches: Sequence[FeedBatch],
+    mapping: dict[str, Any] | None,
+    rows: int,
+    allow_rejected: bool,
+) -> int:
+    """Show the first rows as the registry reads them; the exit code says whether any would be rejected."""
+    console, errors = Console(), Console(stderr=True)
+    if not batches:
+        errors.print("[red]error:[/red] the file holds no records")
+        return 1
+    with registry_client(url, api_key) as client:
+        try:
+            answer = preview_feed(client, source=source, batch=batches[0], mapping=mapping, rows=rows)
+        except FeedImportError as error:
+            errors.print(f"[red]dry run failed:[/red] {error}")
+            return 1
+    console.print(preview_table(source, answer | {"sent": mapping is not None}))
+    if answer.get("hint"):
+        console.print(f"[yellow]hint:[/yellow] {answer['hint']}", highlight=False)
+    rejected = answer.get("counts", {}).get("rejected", 0)
+    return 1 if rejected and not allow_rejected else 0
+
+
+SourceOption = Annotated[str, typer.Option(help="The feed source: katapult, techniekpact, regional:utrecht, ...")]
+UrlOption = Annotated[str | None, typer.Option(help="The registry (default: .lcn/stack.json, else port 8001).")]
+KeyOption = Annotated[str | None, typer.Option(help="API key (default: LCN_API_KEY, else .lcn/credentials.json).")]
+
+
+@mapping_app.command("show")
+def show_mapping(source: SourceOption, url: UrlOption = None, key: KeyOption = None) -> None:
+    """Print the source's current mapping (JSON)."""
+    with registry_client(resolve_url(url), resolve_key(key, source=source)) as client:
+        response = client.get(f"/v1/feeds/{source}/mapping")
+    if not response.is_success:
+        Console(stderr=True).print(f"[red]error:[/red] {problem_message(response)}", highlight=False)
+        raise typer.Exit(1)
+    typer.echo(json.dumps(response.json(), indent=2, ensure_ascii=False))
+
+
+@mapping_app.command("put")
+def put_mapping(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="The mapping (JSON).")],
+    source: SourceOption,
+    url: UrlOption = None,
+    key: KeyOption = None,
+) -> None:
+    """Store the mapping in FILE as the source's next version (imports opened from now on read through it)."""
+    errors = Console(stderr=True)
+    try:
+        document = _json_file(file)
+    except ValueError as error:
+        errors.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(1) from error
+    with registry_client(resolve_url(url), resolve_key(key, source=source)) as client:
+        path = f"/v1/feeds/{source}/mapping"
+        current = client.get(path)
+        condition = {"If-Match": current.headers["ETag"]} if current.is_success else {"If-None-Match": "*"}
+        response = client.put(path, json=document, headers=condition)
+    if not response.is_success:
+        errors.print(f"[red]error:[/red] {problem_message(response)}", highlight=False)
+        raise typer.Exit(1)
+    typer.echo(f"{source}: mapping version {response.json()['version']} stored")

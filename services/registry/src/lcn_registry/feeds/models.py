@@ -56,6 +56,8 @@ class ImportJob(RegistryTable, table=True):
     state: str = Field(default="open", sa_column=Column(Text, nullable=False))
     counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
     received: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    # The version of the source's mapping its batches are read through (none: the registry's own names).
+    mapping_version: int | None = Field(default=None, sa_column=Column(Integer))
     created_by: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     completed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
@@ -63,6 +65,18 @@ class ImportJob(RegistryTable, table=True):
     held_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     held_withdrawals: int | None = Field(default=None, sa_column=Column(Integer))
     hold_reason: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class FeedMappingVersion(RegistryTable, table=True):
+    """One version of a source's mapping: its column names, separators and value spellings (every change adds one)."""
+
+    __tablename__ = "feed_mapping"
+
+    feed_source: str = Field(sa_column=Column(Text, primary_key=True))
+    version: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    mapping: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    created_by: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
 class ImportResult(RegistryTable, table=True):

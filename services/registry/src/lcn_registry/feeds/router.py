@@ -7,11 +7,12 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 
 from lcn_registry.communities.router import CommunityId
 from lcn_registry.communities.service import get_community
-from lcn_registry.feeds import repository, service
-from lcn_registry.feeds.formats import MEDIA_TYPES, feed_format, read_rows
+from lcn_registry.feeds import mappings, repository, service
+from lcn_registry.feeds.formats import MEDIA_TYPES, read_delivery
 from lcn_registry.feeds.models import ImportJob
 from lcn_registry.feeds.schemas import (
     FEED_SOURCE_PATTERN,
@@ -35,15 +36,44 @@ from lcn_shared.auth import Principal, Role, identify, require
 from lcn_shared.cursors import page_of, read_cursor
 from lcn_shared.db import SessionDep
 from lcn_shared.hygiene import INT32_MAX
+from lcn_shared.idempotency import claim, fingerprint, remember_response, replayed
 from lcn_shared.problems import NotFound, problem_responses
 
 router = APIRouter(tags=["feeds"])
 PROBLEMS = problem_responses(401, 403, 404, 409, 413, 415, 422)
+# The record format (docs/feeds.md). Each record is checked on its own: one that does not fit FeedRecord is
+# rejected with its reason in `results` while the others import, so the body takes any item (a 201 that
+# rejects it, never a 422 for the whole batch), and the OpenAPI document says so.
+RECORD_ITEM = {
+    "anyOf": [{"$ref": "#/components/schemas/FeedRecord"}, {}],
+    "description": "A FeedRecord. Any other item is taken too and comes back rejected with its reason.",
+}
+TEXT_BODIES = {
+    "ndjson": "One FeedRecord as a JSON object per line.",
+    "csv": "A header row naming FeedRecord fields (or the source's mapped columns), then one record per row: "
+    "comma-, semicolon- or tab-separated, UTF-8 (a BOM is fine) or Windows-1252; a list is one cell `a; b`, "
+    "partners `Name [type] (role); ...`.",
+}
+RECORD_LIST = {"type": "array", "items": RECORD_ITEM}
 DELIVERY_BODY = {
     "requestBody": {
         "required": True,
-        "description": "Records as a JSON array, NDJSON (one object per line) or CSV with a header row.",
-        "content": {media_type: {} for media_type in MEDIA_TYPES},
+        "description": 'The records, each a FeedRecord: a JSON array (or `{"records": [...]}`), NDJSON or CSV. '
+        "A record that does not fit is rejected on its own with its reason; the others import. Through the source's "
+        "mapping (`PUT /v1/feeds/{feed_source}/mapping`) a file may use its own column names and spellings.",
+        "content": {
+            media_type: {
+                "schema": {
+                    "anyOf": [
+                        RECORD_LIST,
+                        {"type": "object", "required": ["records"], "properties": {"records": RECORD_LIST}},
+                    ]
+                }
+                if feed_format == "json"
+                else {"description": TEXT_BODIES[feed_format]}
+            }
+            for media_type, feed_format in MEDIA_TYPES.items()
+        },
     }
 }
 READ_PROBLEMS = problem_responses(400, 401, 403, 404, 422)
@@ -117,21 +147,44 @@ async def import_delivery(
     """Deliver a whole feed in one request: a job is opened, imported and completed at once.
 
     A snapshot that would withdraw too much is held (202) with its records imported but nothing withdrawn."""
-    rows = read_rows(await request.body(), feed_format(content_type))
+    rows = read_delivery(await request.body(), content_type)
     job = await service.open_job(session, feed_source=feed_source, mode=mode, principal=principal)
     results = await service.import_rows(session, job=job, rows=rows)
     job = await service.complete_job(session, job=job, confirm_withdrawals=confirm_withdrawals)
     _held_status(job, response)
-    return BatchPublic(job=await job_public(session, job), results=results)
+    hint = await mappings.batch_hint(session, job, rows, results)
+    return BatchPublic(job=await job_public(session, job), results=results, hint=hint)
 
 
 @router.post(
-    "/feeds/{feed_source}/jobs", status_code=status.HTTP_201_CREATED, response_model=JobPublic, responses=PROBLEMS
+    "/feeds/{feed_source}/jobs",
+    status_code=status.HTTP_201_CREATED,
+    response_model=JobPublic,
+    responses={**PROBLEMS, **problem_responses(400)},
 )
-async def open_job(feed_source: FeedSource, data: JobCreate, session: SessionDep, principal: Deliverer) -> JobPublic:
+async def open_job(
+    feed_source: FeedSource,
+    data: JobCreate,
+    request: Request,
+    session: SessionDep,
+    principal: Deliverer,
+    idempotency_key: Annotated[
+        str | None, Header(description="A retried open with the same key answers the same job (no second one).")
+    ] = None,
+) -> JSONResponse:
     """Open a job for a large delivery; send its records in batches, then complete it."""
+    if idempotency_key is not None:
+        request_fingerprint = fingerprint("POST", request.url.path, data.model_dump_json().encode())
+        stored = await claim(
+            session, principal=principal.key_id, key=idempotency_key, request_fingerprint=request_fingerprint
+        )
+        if stored is not None:
+            return replayed(stored)
     job = await service.open_job(session, feed_source=feed_source, mode=data.mode, principal=principal)
-    return JobPublic.model_validate(job)
+    response = JSONResponse(JobPublic.model_validate(job).model_dump(mode="json"), status_code=status.HTTP_201_CREATED)
+    if idempotency_key is not None:
+        await remember_response(session, principal=principal.key_id, key=idempotency_key, response=response)
+    return response
 
 
 @router.post(
@@ -150,9 +203,10 @@ async def deliver_batch(
 ) -> BatchPublic:
     """Import one batch of an open job; each record gets its result. A retried batch changes nothing."""
     job = await service.open_job_of(session, feed_source=feed_source, job_id=job_id, principal=principal)
-    rows = read_rows(await request.body(), feed_format(content_type), first_position=job.received + 1)
+    rows = read_delivery(await request.body(), content_type, first_position=job.received + 1)
     results = await service.import_rows(session, job=job, rows=rows)
-    return BatchPublic(job=JobPublic.model_validate(job), results=results)
+    hint = await mappings.batch_hint(session, job, rows, results)
+    return BatchPublic(job=JobPublic.model_validate(job), results=results, hint=hint)
 
 
 @router.post(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import datetime
-from typing import Annotated, Any, Literal, Self, TypeVar
+from typing import Annotated, Any, Literal, Self, TypeVar, get_args, get_origin
 from uuid import UUID
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import Base64Bytes, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from lcn_registry.communities.schemas import NL_LATITUDE, NL_LONGITUDE, PlausibleDate, check_record
 from lcn_registry.feeds.wire import ImportMode as ImportMode
@@ -91,16 +92,22 @@ class FeedPartner(BaseModel):
 
 
 def _partners(value: Any) -> Any:
-    """Partners as a list of objects, or as a CSV cell `A (lead); B [company-mkb]`."""
+    """Partners as a list of objects, or as a CSV cell `A (lead); B [company-mkb]` (or a list of such cells)."""
     if isinstance(value, str) or value is None:
         return [FeedPartner.parse_cell(part) for part in _split(value)]
+    if isinstance(value, list):
+        return [FeedPartner.parse_cell(part) if isinstance(part, str) else part for part in value]
     return value
 
 
 class FeedRecord(BaseModel):
-    """One community as one feed describes it; `external_id` is the feed's own id for it."""
+    """One community as one feed describes it; `external_id` is the feed's own id for it.
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    Controlled values may be codes, labels or aliases (see /v1/vocabularies); in CSV a list is one cell,
+    `a; b`, and partners are `Name [type] (role); ...`. Fields the registry does not know are ignored."""
+
+    # Documented as it is read (a field with a default is optional), in requests and in answers alike.
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, json_schema_mode_override="validation")
 
     external_id: str = Field(min_length=1, max_length=200)
     name: str = Field(min_length=2, max_length=200)
@@ -151,6 +158,90 @@ class FeedRecord(BaseModel):
         if self.landsdeel is None:
             self.landsdeel = LANDSDEEL_OF_PROVINCE[self.province]
         return self
+
+
+def _vocabulary_of(annotation: Any) -> type[Term] | None:
+    """The vocabulary a field's values come from (`list[Topsector]`, `Province | None`), if any."""
+    for candidate in (annotation, *get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, Term):
+            return candidate
+    return None
+
+
+FEED_FIELDS: tuple[str, ...] = tuple(FeedRecord.model_fields)
+LIST_FIELDS = frozenset(name for name, info in FeedRecord.model_fields.items() if get_origin(info.annotation) is list)
+VOCABULARY_OF_FIELD: dict[str, type[Term]] = {
+    name: vocabulary
+    for name, info in FeedRecord.model_fields.items()
+    if (vocabulary := _vocabulary_of(info.annotation)) is not None
+}
+# Not a field of the record: the organisation leading the community (penvoerder), added to its partners.
+LEAD_PARTNER = "lead_partner"
+MAPPING_TARGETS: tuple[str, ...] = (*FEED_FIELDS, LEAD_PARTNER)
+SourceName = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class FeedMapping(BaseModel):
+    """How one source's own files map onto the feed record: its column names, separators and spellings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    columns: dict[SourceName, str] = Field(
+        default_factory=dict,
+        max_length=200,
+        description=f"The source's column (or JSON key) -> a feed-record field or `{LEAD_PARTNER}` (the penvoerder). "
+        "Columns not named here are read under their own name.",
+        examples=[{"naam": "name", "plaats": "municipality", "penvoerder": LEAD_PARTNER, "topsector": "topsectors"}],
+    )
+    separators: dict[str, Annotated[str, Field(min_length=1, max_length=5)]] = Field(
+        default_factory=dict,
+        max_length=50,
+        description="A list field -> the separator the source writes between its values in one cell, "
+        'e.g. {"partners": "|"} (without one, `;` and `|` separate).',
+    )
+    values: dict[str, dict[SourceName, str]] = Field(
+        default_factory=dict,
+        max_length=50,
+        description="A controlled field -> the source's own spellings -> the registry's code (or label), "
+        'e.g. {"province": {"N-Brabant": "noord-brabant"}}; spellings are compared ignoring case and accents.',
+    )
+
+    @model_validator(mode="after")
+    def _known_targets(self) -> Self:
+        """Every target is a feed-record field, named once; every alias names a known term (kept as its code)."""
+        problems = [
+            f"columns.{column}: {target!r} is no feed-record field"
+            for column, target in self.columns.items()
+            if target not in MAPPING_TARGETS
+        ]
+        problems += [
+            f"columns: {', '.join(column for column, named in self.columns.items() if named == target)} "
+            f"all map to {target!r}"
+            for target, count in Counter(self.columns.values()).items()
+            if count > 1
+        ]
+        problems += [
+            f"separators.{name}: {name!r} is no list field" for name in self.separators if name not in LIST_FIELDS
+        ]
+        self.values = {name: self._codes(name, aliases, problems) for name, aliases in self.values.items()}
+        if problems:
+            raise ValueError(f"{'; '.join(problems)} (the fields: {', '.join(MAPPING_TARGETS)})")
+        return self
+
+    @staticmethod
+    def _codes(name: str, aliases: dict[str, str], problems: list[str]) -> dict[str, str]:
+        """A field's aliases with each target as its code; what is not a known term goes to `problems`."""
+        vocabulary = VOCABULARY_OF_FIELD.get(name)
+        if vocabulary is None:
+            problems.append(f"values.{name}: {name!r} is no field with a controlled vocabulary")
+            return aliases
+        codes = {}
+        for spelling, target in aliases.items():
+            try:
+                codes[spelling] = vocabulary.parse(target).value
+            except ValueError as error:
+                problems.append(f"values.{name}.{spelling}: {error}")
+        return codes
 
 
 FEED_SOURCE_PATTERN = r"^[a-z0-9][a-z0-9-]{1,40}(:[a-z0-9][a-z0-9-]{0,60})?$"
@@ -225,6 +316,7 @@ class JobPublic(BaseModel):
     created_by: str
     created_at: datetime
     completed_at: datetime | None
+    mapping_version: int | None = Field(None, description="The version of the source's mapping the job applies.")
     would_withdraw: WouldWithdraw | None = Field(None, description="Set while the job is held.")
 
 
@@ -240,6 +332,7 @@ class BatchPublic(BaseModel):
 
     job: JobPublic
     results: list[RecordResult]
+    hint: str | None = Field(None, description="When every record was rejected: what is probably wrong.")
 
 
 class ResultsPublic(BaseModel):
@@ -291,3 +384,59 @@ class SourcesPage(BaseModel):
 
     data: list[FeedSourcePublic]
     next_cursor: NextCursor
+
+
+class MappingPublic(BaseModel):
+    """One version of a source's mapping."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    feed_source: str
+    version: int
+    mapping: FeedMapping
+    created_by: str
+    created_at: datetime
+
+
+class MappingVersionsPublic(BaseModel):
+    """A page of a source's mapping versions, newest first."""
+
+    data: list[MappingPublic]
+    next_cursor: NextCursor
+
+
+class PreviewRequest(BaseModel):
+    """A delivery to read without importing it, optionally through a mapping not yet stored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    content_type: str = Field(
+        max_length=200,
+        description="The delivery's media type, as an import's Content-Type: `text/csv`, `application/json`, ...",
+        examples=["text/csv"],
+    )
+    content: Base64Bytes = Field(description="The delivery as the file holds it (its bytes, base64-encoded).")
+    mapping: FeedMapping | None = Field(None, description="A mapping to try instead of the source's stored one.")
+
+
+class PreviewRow(BaseModel):
+    """One record as the registry reads it, and what an import would do with it now."""
+
+    position: int
+    external_id: str | None
+    outcome: Outcome
+    reason: str | None = None
+    raw: dict[str, Any] | None = Field(description="The record as delivered.")
+    mapped: dict[str, Any] | None = Field(description="The record after the mapping, as it is validated.")
+    record: FeedRecord | None = Field(description="The record as the registry reads it (codes, lists, partners).")
+
+
+class PreviewPublic(BaseModel):
+    """A dry run: the first records of a delivery as read, mapped and validated; nothing is written."""
+
+    feed_source: str
+    mapping_version: int | None = Field(description="The stored mapping version applied (null: none, or one sent).")
+    received: int = Field(description="Records in the delivery (all are read; `rows` holds the first).")
+    counts: dict[str, int] = Field(description="What an import would do with every record of the delivery.")
+    hint: str | None = Field(description="When every record would be rejected: what is probably wrong.")
+    rows: list[PreviewRow]

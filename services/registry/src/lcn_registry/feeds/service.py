@@ -11,16 +11,15 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_registry.communities import repository as communities_repository
 from lcn_registry.communities import service as communities
 from lcn_registry.communities.models import CommunityChange
-from lcn_registry.feeds import repository
+from lcn_registry.feeds import mappings, repository
 from lcn_registry.feeds.formats import RawRow
 from lcn_registry.feeds.models import ImportJob, SourceRecord
-from lcn_registry.feeds.schemas import FeedRecord, RecordResult
+from lcn_registry.feeds.schemas import FeedMapping, RecordResult
 from lcn_registry.feeds.settings import FeedSettings
 from lcn_registry.feeds.wire import COUNTED, ImportMode
 from lcn_registry.matching import profiles
@@ -73,21 +72,15 @@ def content_hash(record: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(record, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-def rejection_reason(error: ValidationError) -> str:
-    """A validation error as one readable line per field."""
-    return "; ".join(
-        f"{'.'.join(str(part) for part in item['loc']) or 'record'}: {item['msg'].removeprefix('Value error, ')}"
-        for item in error.errors()
-    )
-
-
 async def open_job(session: AsyncSession, *, feed_source: str, mode: ImportMode, principal: Principal) -> ImportJob:
     """Start a delivery; batches follow, then completion."""
     authorise_source(principal, feed_source)
+    mapping = await mappings.current(session, feed_source)
     job = ImportJob(
         job_id=uuid.uuid4(),
         feed_source=feed_source,
         mode=mode,
+        mapping_version=mapping.version if mapping is not None else None,
         counts=dict.fromkeys(COUNTED, 0),
         created_by=principal.actor,
         created_at=datetime.now(UTC),
@@ -119,7 +112,7 @@ async def import_rows(session: AsyncSession, *, job: ImportJob, rows: list[RawRo
     """Import one batch of a job: validate, classify, match, link, refresh golden records, record results."""
     await repository.lock_imports(session)
     batch = Batch(job=job, now=datetime.now(UTC))
-    parsed = _validate(batch, rows)
+    parsed = validate_rows(batch, rows, await mappings.mapping_of(session, job.feed_source, job.mapping_version))
     existing = await repository.records(session, job.feed_source, [item.record["external_id"] for item in parsed])
     fresh = [item for item in parsed if item.record["external_id"] not in existing]
     await _touch_or_update(
@@ -131,34 +124,38 @@ async def import_rows(session: AsyncSession, *, job: ImportJob, rows: list[RawRo
     return sorted(batch.results, key=lambda result: result.position)
 
 
-def _validate(batch: Batch, rows: list[RawRow]) -> list[Parsed]:
-    """Valid records; every other row is rejected with its reason (the rest of the batch still imports)."""
+def validate_rows(batch: Batch, rows: list[RawRow], mapping: FeedMapping | None) -> list[Parsed]:
+    """Valid records, read through the source's mapping; every other row is rejected with its reason
+    (the rest of the batch still imports)."""
     parsed, seen = [], set()
     for row in rows:
-        external_id = row.data.get("external_id") if row.data else None
-        external_id = external_id if isinstance(external_id, str) else None
         if row.data is None:
             batch.results.append(
                 RecordResult(position=row.position, external_id=None, outcome="rejected", reason=row.error)
             )
             continue
-        try:
-            record = FeedRecord.model_validate(row.data).model_dump(mode="json")
-        except ValidationError as error:
-            reason = rejection_reason(error)
+        mapped, record, reason = mappings.read_record(row.data, mapping)
+        if record is not None and record["external_id"] in seen:
+            record, reason = None, "external_id appears twice in this batch; the first one was imported"
+        if record is None:
+            external_id = mapped.get("external_id")
             batch.results.append(
-                RecordResult(position=row.position, external_id=external_id, outcome="rejected", reason=reason)
-            )
-            continue
-        if record["external_id"] in seen:
-            reason = "external_id appears twice in this batch; the first one was imported"
-            batch.results.append(
-                RecordResult(position=row.position, external_id=external_id, outcome="rejected", reason=reason)
+                RecordResult(
+                    position=row.position,
+                    external_id=external_id if isinstance(external_id, str) else None,
+                    outcome="rejected",
+                    reason=reason,
+                )
             )
             continue
         seen.add(record["external_id"])
         parsed.append(Parsed(row.position, row.data, record, content_hash(record)))
     return parsed
+
+
+def unchanged_record(stored: SourceRecord, item: Parsed) -> bool:
+    """A delivered record that the source already said, in the same words, and still says."""
+    return stored.content_hash == item.content_hash and stored.state == "active"
 
 
 async def _touch_or_update(
@@ -168,7 +165,7 @@ async def _touch_or_update(
     unchanged = []
     for item in known:
         stored = existing[item.record["external_id"]]
-        if stored.content_hash == item.content_hash and stored.state == "active":
+        if unchanged_record(stored, item):
             unchanged.append(stored.external_id)
             batch.results.append(_result(item, "unchanged", stored.community_id))
             continue
