@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -39,10 +40,15 @@ class Authenticator:
         return principal
 
 
+# `openapi_extra` of a route that depends on `identify`: the OpenAPI document then says a key is optional.
+OPTIONAL_KEY: dict[str, Any] = {"security": [{}]}
+
+
 async def identify(
     request: Request, credentials: HTTPAuthorizationCredentials | None = _bearer_dep
 ) -> Principal | None:
-    """A dependency for public reads that show more to some callers: None without a key, 401 for a bad one."""
+    """A dependency for public reads that show more to some callers: None without a key, 401 for a bad one
+    (routes using it pass `openapi_extra=OPTIONAL_KEY`)."""
     if credentials is None:
         return None
     authenticator: Authenticator = request.app.state.authenticator

@@ -32,7 +32,7 @@ from lcn_registry.feeds.schemas import (
     WithdrawalsPage,
     WouldWithdraw,
 )
-from lcn_shared.auth import Principal, Role, identify, require
+from lcn_shared.auth import OPTIONAL_KEY, Principal, Role, identify, require
 from lcn_shared.cursors import page_of, read_cursor
 from lcn_shared.db import SessionDep
 from lcn_shared.hygiene import INT32_MAX
@@ -337,7 +337,12 @@ async def get_source_record(
     return SourceRecordPublic.model_validate(record)
 
 
-@router.get("/communities/{community_id}/sources", response_model=LineagePublic, responses=problem_responses(401, 404))
+@router.get(
+    "/communities/{community_id}/sources",
+    response_model=LineagePublic,
+    responses=problem_responses(401, 404),
+    openapi_extra=OPTIONAL_KEY,
+)
 async def community_lineage(
     community_id: CommunityId, session: SessionDep, viewer: Annotated[Principal | None, Depends(identify)]
 ) -> LineagePublic:
