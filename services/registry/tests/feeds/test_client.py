@@ -432,3 +432,32 @@ async def test_acceptance_dry_run_prints_the_rows_as_read_through_a_mapping_and_
     for table in ("import_job", "community", "feed_mapping"):
         [(count,)] = await fetch(platform, "registry", f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed names
         assert count == 0, table
+
+
+def test_lcn_feeds_mapping_put_creates_then_changes_the_mapping_with_the_right_precondition(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`lcn feeds mapping put`: If-None-Match: * when the source has none, If-Match with the ETag read after."""
+    stored: list[dict[str, Any]] = []
+    seen: list[dict[str, str]] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            if not stored:
+                return httpx.Response(404, json={"title": "Not Found", "detail": "no mapping"})
+            return httpx.Response(200, json=stored[-1], headers={"ETag": f'"{stored[-1]["version"]}"'})
+        seen.append({name: request.headers[name] for name in ("If-Match", "If-None-Match") if name in request.headers})
+        stored.append({"version": len(stored) + 1, "mapping": json.loads(request.content)})
+        return httpx.Response(201 if len(stored) == 1 else 200, json=stored[-1])
+
+    transport = httpx.MockTransport(handle)
+    monkeypatch.setattr(feeds, "registry_client", lambda url, key: httpx.Client(transport=transport, base_url=url))
+    path = tmp_path / "mapping.json"
+    path.write_text(json.dumps({"columns": {"naam": "name"}}))
+    for version in (1, 2):
+        result = CliRunner().invoke(feeds.app, ["mapping", "put", str(path), "--source", "katapult", "--key", "k"])
+        assert result.exit_code == 0, result.output
+        assert f"katapult: mapping version {version} stored" in result.output
+    assert seen == [{"If-None-Match": "*"}, {"If-Match": '"1"'}]
+    shown = CliRunner().invoke(feeds.app, ["mapping", "show", "--source", "katapult", "--key", "k"])
+    assert json.loads(shown.output)["mapping"] == {"columns": {"naam": "name"}}

@@ -413,8 +413,8 @@ def held_message(job: Mapping[str, Any]) -> str:
     return (
         f"The snapshot was held, nothing was withdrawn: {held.get('reason', '')}\n"
         f"It would withdraw {held.get('count', 0):,} records: {shown}{f' and {more:,} more' if more > 0 else ''}.\n"
-        "To apply it, import again with --confirm-withdrawals (delivering the file again is safe), or "
-        f"{held.get('confirm', 'confirm the job')}"
+        "To apply it, import again with --confirm-withdrawals (delivering the file again is safe). "
+        f"Through the API: {held.get('confirm', '')}"
     )
 
 
@@ -541,10 +541,19 @@ UrlOption = Annotated[str | None, typer.Option(help="The registry (default: .lcn
 KeyOption = Annotated[str | None, typer.Option(help="API key (default: LCN_API_KEY, else .lcn/credentials.json).")]
 
 
+def _mapping_client(url: str | None, key: str | None, source: str) -> httpx.Client:
+    """A client for the source's mapping; exit 1 with the reason when there is no key."""
+    try:
+        return registry_client(resolve_url(url), resolve_key(key, source=source))
+    except ValueError as error:
+        Console(stderr=True).print(f"[red]error:[/red] {error}")
+        raise typer.Exit(1) from error
+
+
 @mapping_app.command("show")
 def show_mapping(source: SourceOption, url: UrlOption = None, key: KeyOption = None) -> None:
     """Print the source's current mapping (JSON)."""
-    with registry_client(resolve_url(url), resolve_key(key, source=source)) as client:
+    with _mapping_client(url, key, source) as client:
         response = client.get(f"/v1/feeds/{source}/mapping")
     if not response.is_success:
         Console(stderr=True).print(f"[red]error:[/red] {problem_message(response)}", highlight=False)
@@ -566,7 +575,7 @@ def put_mapping(
     except ValueError as error:
         errors.print(f"[red]error:[/red] {error}")
         raise typer.Exit(1) from error
-    with registry_client(resolve_url(url), resolve_key(key, source=source)) as client:
+    with _mapping_client(url, key, source) as client:
         path = f"/v1/feeds/{source}/mapping"
         current = client.get(path)
         condition = {"If-Match": current.headers["ETag"]} if current.is_success else {"If-None-Match": "*"}
