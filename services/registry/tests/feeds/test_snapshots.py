@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
+from lcn_registry.feeds import client as feeds
 from lcn_registry.feeds.service import hold_reason
 from lcn_shared.auth import Role
 from lcn_shared.settings import PlatformSettings
@@ -174,3 +178,51 @@ def test_hold_reasons() -> None:
     assert "3 of 10" in (hold_reason(unseen=3, before=10, received=7, valid=7, limit=0.2) or "")
     assert hold_reason(unseen=2, before=10, received=8, valid=8, limit=0.2) is None
     assert hold_reason(unseen=1, before=10, received=9, valid=9, limit=0.2) is None
+
+
+def held_registry(requests: list[httpx.Request]) -> Callable[[httpx.Request], httpx.Response]:
+    """A registry that holds every snapshot unless the completion confirms its withdrawals."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        job = {"job_id": "j1", "state": "open", "mode": "snapshot", "counts": {"added": 0}}
+        if request.url.path.endswith("/jobs"):
+            return httpx.Response(201, json=job)
+        if request.url.path.endswith("/complete"):
+            if request.url.params.get("confirm_withdrawals") == "true":
+                return httpx.Response(200, json=job | {"state": "completed", "counts": {"withdrawn": 3}})
+            would = {
+                "count": 3,
+                "reason": hold_reason(unseen=3, before=10, received=7, valid=7, limit=0.2),
+                "held_at": "2026-12-02T12:00:00Z",
+                "confirm": "POST /v1/feeds/katapult/jobs/j1/complete?confirm_withdrawals=true applies it",
+                "data": [{"external_id": f"KAT-{n}", "community_id": str(uuid.uuid4())} for n in (7, 8, 9)],
+                "next_cursor": None,
+            }
+            return httpx.Response(202, json=job | {"state": "held", "would_withdraw": would})
+        records = json.loads(request.content)
+        results = [{"position": 1, "external_id": record["external_id"], "outcome": "unchanged"} for record in records]
+        return httpx.Response(200, json={"job": job, "results": results})
+
+    return handle
+
+
+def test_acceptance_cli_says_a_snapshot_was_held_and_how_to_confirm_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`lcn feeds import --mode snapshot` exits 1 on a held snapshot, naming the reason, the records and
+    --confirm-withdrawals; with that option the completion confirms and the import exits 0."""
+    requests: list[httpx.Request] = []
+    transport = httpx.MockTransport(held_registry(requests))
+    monkeypatch.setattr(feeds, "registry_client", lambda url, key: httpx.Client(transport=transport, base_url=url))
+    path = tmp_path / "katapult.json"
+    path.write_text(json.dumps(ten_records()[:7]))
+    command = ["import", str(path), "--source", "katapult", "--key", "k", "--mode", "snapshot"]
+    held = CliRunner().invoke(feeds.app, command)
+    assert held.exit_code == 1, held.output
+    said = " ".join(held.output.split())
+    for words in ("held", "nothing was withdrawn", "3 of 10", "KAT-7, KAT-8, KAT-9", "--confirm-withdrawals"):
+        assert words in said
+    confirmed = CliRunner().invoke(feeds.app, [*command, "--confirm-withdrawals"])
+    assert confirmed.exit_code == 0, confirmed.output
+    assert requests[-1].url.params["confirm_withdrawals"] == "true"
