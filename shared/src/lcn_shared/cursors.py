@@ -72,3 +72,10 @@ def read_cursor(cursor: str | None, *, tag: str, parse: Callable[[dict[str, Any]
         return parse(position)
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidCursor("The cursor does not hold a valid position.") from exc
+
+
+def cursor_text(value: Any) -> str:
+    """A cursor position's text value; TypeError for anything else, which `read_cursor` turns into a 400."""
+    if not isinstance(value, str):
+        raise TypeError(f"{value!r} is not text")
+    return value

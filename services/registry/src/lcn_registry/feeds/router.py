@@ -33,7 +33,7 @@ from lcn_registry.feeds.schemas import (
     WouldWithdraw,
 )
 from lcn_shared.auth import OPTIONAL_KEY, Principal, Role, identify, require
-from lcn_shared.cursors import page_of, read_cursor
+from lcn_shared.cursors import cursor_text, page_of, read_cursor
 from lcn_shared.db import SessionDep
 from lcn_shared.hygiene import INT32_MAX
 from lcn_shared.idempotency import claim, fingerprint, remember_response, replayed
@@ -249,7 +249,7 @@ async def list_sources(
 ) -> SourcesPage:
     """Feed sources with their record counts and last job: every source for a coordinator, its own for a feed key."""
     only = principal.feed_source if principal.role is Role.FEED else None
-    after = read_cursor(cursor, tag="feeds", parse=lambda position: _text(position["s"]))
+    after = read_cursor(cursor, tag="feeds", parse=lambda position: cursor_text(position["s"]))
     rows = await repository.source_summaries(session, only=only, after=after, limit=limit + 1)
     page, next_cursor = page_of(rows, limit=limit, position=lambda row: {"s": row[0]}, tag="feeds")
     summaries = []
@@ -322,7 +322,7 @@ async def job_withdrawals(
     """The records a snapshot job withdraws, by external id: for a held job those it would withdraw if
     confirmed, for a completed one those it withdrew (and that stay withdrawn)."""
     job = await _job_of(session, feed_source, job_id)
-    after = read_cursor(cursor, tag=f"withdrawals:{job_id}", parse=lambda position: _text(position["e"]))
+    after = read_cursor(cursor, tag=f"withdrawals:{job_id}", parse=lambda position: cursor_text(position["e"]))
     return await _withdrawals_page(session, job, after=after, limit=limit)
 
 
@@ -378,13 +378,6 @@ async def _withdrawals_page(session: SessionDep, job: ImportJob, *, after: str |
     tag = f"withdrawals:{job.job_id}"
     page, next_cursor = page_of(rows, limit=limit, position=lambda row: {"e": row.external_id}, tag=tag)
     return WithdrawalsPage(data=[WithdrawalPublic.model_validate(row) for row in page], next_cursor=next_cursor)
-
-
-def _text(value: Any) -> str:
-    """A cursor's text value (TypeError, so a 400, for any other type)."""
-    if not isinstance(value, str):
-        raise TypeError("not text")
-    return value
 
 
 def _position(value: Any) -> int:

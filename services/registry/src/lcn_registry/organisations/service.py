@@ -21,7 +21,7 @@ from lcn_shared.auth import Principal
 from lcn_shared.contracts import MembershipChanged
 from lcn_shared.contracts.registry import CommunityMember
 from lcn_shared.contracts.vocabulary import MembershipRole, OrganisationType
-from lcn_shared.cursors import page_of, read_cursor
+from lcn_shared.cursors import cursor_text, page_of, read_cursor
 from lcn_shared.messaging.outbox import record_event
 from lcn_shared.problems import Conflict, NotFound
 
@@ -89,7 +89,7 @@ async def list_organisations(
 ) -> tuple[list[Organisation], str | None]:
     """A page of organisations by name (part of the name, a type), and the cursor of the next page."""
     tag = f"organisations|{name}|{type_}"
-    after = read_cursor(cursor, tag=tag, parse=lambda position: _text(position["k"]))
+    after = read_cursor(cursor, tag=tag, parse=lambda position: cursor_text(position["k"]))
     rows = await repository.page(session, name=name, type_=type_, after=after, limit=limit + 1)
     return page_of(rows, limit=limit, position=lambda organisation: {"k": organisation.name_key}, tag=tag)
 
@@ -100,7 +100,7 @@ async def communities_of(
     """A page of the communities an organisation takes part in, by name, and the cursor of the next page."""
     await get_organisation(session, organisation_id=organisation_id)
     tag = f"organisation-communities|{organisation_id}"
-    after = read_cursor(cursor, tag=tag, parse=lambda position: (_text(position["name"]), UUID(position["id"])))
+    after = read_cursor(cursor, tag=tag, parse=lambda position: (cursor_text(position["name"]), UUID(position["id"])))
     rows = await repository.communities_of(session, organisation_id, after=after, limit=limit + 1)
     return page_of(rows, limit=limit, position=_community_position, tag=tag)
 
@@ -108,13 +108,6 @@ async def communities_of(
 def _community_position(row: tuple[Membership, Community]) -> dict[str, Any]:
     """Where a page of an organisation's communities ends: the last community's name and id."""
     return {"name": row[1].name, "id": str(row[1].community_id)}
-
-
-def _text(value: Any) -> str:
-    """A cursor's text value; TypeError for anything else (the cursor is then refused)."""
-    if not isinstance(value, str):
-        raise TypeError(f"{value!r} is not text")
-    return value
 
 
 async def _tell_communities(session: AsyncSession, *, organisation: Organisation, actor: str) -> None:
