@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import io
 import json
@@ -282,10 +283,8 @@ def _cancel(client: httpx.Client, run: ImportRun) -> None:
     """Close a job the client gives up on, so that no open job is left behind (it stays open if even that fails)."""
     if run.job.get("state") != "open":
         return
-    try:
+    with contextlib.suppress(FeedImportError):
         run.job = _post(client, f"/v1/feeds/{run.source}/jobs/{run.job['job_id']}/cancel")
-    except FeedImportError:
-        pass
 
 
 def write_results(results: Sequence[Mapping[str, Any]], path: Path) -> None:
