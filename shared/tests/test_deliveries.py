@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from lcn_registry.feeds.formats import UnsupportedMediaType, feed_format, read_rows
+from lcn_shared.deliveries import UnsupportedMediaType, delivery_format, read_rows
 from lcn_shared.problems import UnprocessableContent
 
 
@@ -41,8 +41,8 @@ def test_csv_keeps_quoted_newlines_and_rejects_ragged_rows() -> None:
 
 def test_content_types_choose_the_format_and_others_get_415() -> None:
     """JSON, NDJSON (several spellings) and CSV; anything else is 415 Unsupported Media Type."""
-    assert feed_format("application/json; charset=utf-8") == "json"
-    assert feed_format("application/x-ndjson") == "ndjson"
-    assert feed_format("text/csv") == "csv"
+    assert delivery_format("application/json; charset=utf-8") == "json"
+    assert delivery_format("application/x-ndjson") == "ndjson"
+    assert delivery_format("text/csv") == "csv"
     with pytest.raises(UnsupportedMediaType):
-        feed_format("application/xml")
+        delivery_format("application/xml")

@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from lcn_registry.feeds.formats import Decoded, UnsupportedMediaType, charset_of, decode, read_delivery, sniff_delimiter
+from lcn_shared.deliveries import Decoded, UnsupportedMediaType, charset_of, decode, read_delivery, sniff_delimiter
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Reading a feed delivery: JSON (an array), NDJSON (one object per line) or CSV (a header row).
+"""Reading a bulk delivery (a feed's records, a programme's reports): JSON (an array), NDJSON (one object per
+line) or CSV (a header row).
 
 Regional files come as they are: CSV with a comma, semicolon or tab, in UTF-8 (with or without a BOM) or
 Windows-1252. A record that cannot be read (a NUL, bytes that are not text, a ragged row) is rejected on its
@@ -13,13 +14,21 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from lcn_registry.feeds.wire import MEDIA_TYPES as MEDIA_TYPES
-from lcn_registry.feeds.wire import FeedFormat
 from lcn_shared.hygiene import find_unsafe, may_hold_unsafe
 from lcn_shared.problems import ProblemError, UnprocessableContent
 
+DeliveryFormat = Literal["json", "ndjson", "csv"]
+# Media type -> format; the first media type of each format is the one a client sends.
+MEDIA_TYPES: dict[str, DeliveryFormat] = {
+    "application/json": "json",
+    "application/x-ndjson": "ndjson",
+    "application/ndjson": "ndjson",
+    "application/jsonl": "ndjson",
+    "application/jsonlines": "ndjson",
+    "text/csv": "csv",
+}
 DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 FALLBACK_ENCODING = "cp1252"
@@ -32,7 +41,7 @@ EXTRA_CELLS = "__extra__"
 
 
 class UnsupportedMediaType(ProblemError):
-    """The delivery's content type is not one the feeds read."""
+    """The delivery's content type is not one a bulk endpoint reads."""
 
     status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
 
@@ -54,7 +63,7 @@ class Decoded:
     encoding: str
 
 
-def feed_format(content_type: str | None) -> FeedFormat:
+def delivery_format(content_type: str | None) -> DeliveryFormat:
     """The format a Content-Type names."""
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
     if media_type not in MEDIA_TYPES:
@@ -71,7 +80,7 @@ def charset_of(content_type: str | None) -> str | None:
             try:
                 return codecs.lookup(charset).name
             except LookupError as error:
-                raise UnsupportedMediaType(f"The charset {charset!r} is not one the registry knows.") from error
+                raise UnsupportedMediaType(f"The charset {charset!r} is not one the platform knows.") from error
     return None
 
 
@@ -107,12 +116,12 @@ def sniff_delimiter(text: str) -> str:
 
 
 def read_rows(
-    body: bytes, feed_format: FeedFormat, *, first_position: int = 1, charset: str | None = None
+    body: bytes, delivery_format: DeliveryFormat, *, first_position: int = 1, charset: str | None = None
 ) -> list[RawRow]:
     """The delivery's records, numbered from `first_position`; unreadable records carry their error."""
     decoded = decode(body, charset)
     readers = {"json": _json_rows, "ndjson": _ndjson_rows, "csv": _csv_rows}
-    rows = readers[feed_format](decoded.text)
+    rows = readers[delivery_format](decoded.text)
     if may_hold_unsafe(decoded.text) or UNDECODABLE.search(decoded.text):
         # One scan of the delivery; records are walked only when it finds a candidate.
         rows = [_storable(data, error, decoded.encoding) for data, error in rows]
@@ -121,7 +130,9 @@ def read_rows(
 
 def read_delivery(body: bytes, content_type: str | None, *, first_position: int = 1) -> list[RawRow]:
     """The records of a request body, in the format and charset its Content-Type names."""
-    return read_rows(body, feed_format(content_type), first_position=first_position, charset=charset_of(content_type))
+    return read_rows(
+        body, delivery_format(content_type), first_position=first_position, charset=charset_of(content_type)
+    )
 
 
 def _storable(

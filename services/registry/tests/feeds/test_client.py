@@ -20,6 +20,7 @@ from lcn_registry.feeds import client as feeds
 from lcn_registry.feeds.client import FeedImportError, FormatChoice
 from lcn_registry.feeds.wire import FeedFormat
 from lcn_shared.auth import Role
+from lcn_shared.cli import uploads
 from lcn_shared.embedded import free_port, spawn, stop_process
 from lcn_shared.settings import PlatformSettings
 from lcn_shared.testing.fixtures import fetch, wait_until
@@ -55,7 +56,7 @@ def test_split_json_makes_arrays_of_batch_size_in_order() -> None:
     """A JSON array (or `{"records": [...]}`) becomes arrays of at most the batch size, nothing lost."""
     records = [create_record(f"KAT-{index}") for index in range(5)]
     for document in (records, {"records": records}):
-        batches = feeds.split_json(json.dumps(document), 2)
+        batches = uploads.split_json(json.dumps(document), 2)
         assert [batch.records for batch in batches] == [2, 2, 1]
         assert [record for batch in batches for record in json.loads(batch.body)] == records
         assert {batch.media_type for batch in batches} == {"application/json"}
@@ -64,13 +65,13 @@ def test_split_json_makes_arrays_of_batch_size_in_order() -> None:
 def test_split_json_refuses_a_document_that_is_no_feed() -> None:
     """An object without `records` is not a delivery."""
     with pytest.raises(ValueError, match="array of records"):
-        feeds.split_json('{"name": "x"}', 10)
+        uploads.split_json('{"name": "x"}', 10)
 
 
 def test_split_ndjson_skips_blank_lines_and_keeps_broken_ones_for_the_registry_to_reject() -> None:
     """Blank lines are not records; a broken line travels on so the registry rejects it on its own."""
     text = '{"external_id": "1"}\n\n{broken\r\n{"external_id": "3"}\n   \n{"external_id": "4"}'
-    batches = feeds.split_ndjson(text, 3)
+    batches = uploads.split_ndjson(text, 3)
     assert [batch.records for batch in batches] == [3, 1]
     assert batches[0].body.decode().splitlines()[1].strip() == "{broken"
     assert batches[1].body == b'{"external_id": "4"}\n'
@@ -79,7 +80,7 @@ def test_split_ndjson_skips_blank_lines_and_keeps_broken_ones_for_the_registry_t
 def test_split_csv_repeats_the_header_and_keeps_quoted_newlines() -> None:
     """Every batch is a CSV delivery of its own; a cell with a newline inside quotes stays one cell."""
     records = [create_record(f"KAT-{index}") for index in range(3)]
-    batches = feeds.split_csv(csv_text(records) + "\r\n", 2)
+    batches = uploads.split_csv(csv_text(records) + "\r\n", 2)
     assert [batch.records for batch in batches] == [2, 1]
     read_back = [row for batch in batches for row in csv.DictReader(io.StringIO(batch.body.decode(), newline=""))]
     assert read_back == records
@@ -89,7 +90,7 @@ def test_split_csv_repeats_the_header_and_keeps_quoted_newlines() -> None:
 def test_split_csv_needs_a_header() -> None:
     """An empty CSV file is no feed."""
     with pytest.raises(ValueError, match="header"):
-        feeds.split_csv("\n\n", 10)
+        uploads.split_csv("\n\n", 10)
 
 
 def test_read_feed_detects_the_format_by_extension_and_drops_a_bom(tmp_path: Path) -> None:
@@ -113,13 +114,13 @@ def test_read_feed_detects_the_format_by_extension_and_drops_a_bom(tmp_path: Pat
 )
 def test_detect_format(name: str, requested: FormatChoice, expected: FeedFormat) -> None:
     """By extension when `auto`; an explicit format wins."""
-    assert feeds.detect_format(Path(name), requested) == expected
+    assert uploads.detect_format(Path(name), requested) == expected
 
 
 def test_detect_format_asks_for_format_when_the_extension_says_nothing() -> None:
     """An unknown extension is an error that names the option."""
     with pytest.raises(ValueError, match="--format"):
-        feeds.detect_format(Path("feed.txt"))
+        uploads.detect_format(Path("feed.txt"))
 
 
 def test_resolve_url_prefers_the_option_then_stack_json_then_the_default(tmp_path: Path) -> None:
@@ -172,13 +173,13 @@ def fake_registry(batch_statuses: list[int]) -> Callable[[httpx.Request], httpx.
 @pytest.fixture
 def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     """Retries without waiting."""
-    monkeypatch.setattr(feeds, "RETRY_BACKOFF_SECONDS", 0.0)
+    monkeypatch.setattr(uploads, "RETRY_BACKOFF_SECONDS", 0.0)
 
 
 @pytest.mark.usefixtures("no_backoff")
 def test_import_feed_retries_a_batch_after_5xx_and_completes() -> None:
     """Two 503s, then the batch gets through on the third try."""
-    batches = feeds.split_json(json.dumps([create_record("KAT-1"), create_record("KAT-2")]), 1)
+    batches = uploads.split_json(json.dumps([create_record("KAT-1"), create_record("KAT-2")]), 1)
     client = httpx.Client(transport=httpx.MockTransport(fake_registry([503, 503, 200, 200])), base_url="http://r")
     run = feeds.import_feed(client, source="katapult", mode="upsert", batches=batches)
     assert run.job["state"] == "completed"
@@ -189,7 +190,7 @@ def test_import_feed_retries_a_batch_after_5xx_and_completes() -> None:
 @pytest.mark.usefixtures("no_backoff")
 def test_import_feed_stops_on_4xx_with_the_problem_detail() -> None:
     """A 403 is not retried; the error carries the detail and what got through before it."""
-    batches = feeds.split_json(json.dumps([create_record("KAT-1"), create_record("KAT-2")]), 1)
+    batches = uploads.split_json(json.dumps([create_record("KAT-1"), create_record("KAT-2")]), 1)
     client = httpx.Client(transport=httpx.MockTransport(fake_registry([200, 403, 200])), base_url="http://r")
     with pytest.raises(FeedImportError, match="HTTP 403 Forbidden: This key delivers for 'x'") as raised:
         feeds.import_feed(client, source="katapult", mode="upsert", batches=batches)
@@ -279,7 +280,7 @@ def test_split_csv_reads_a_semicolon_or_tab_file_alike_and_sends_every_batch_com
         writer = csv.DictWriter(buffer, fieldnames=list(records[0]), delimiter=delimiter)
         writer.writeheader()
         writer.writerows(records)
-        batches = feeds.split_csv(buffer.getvalue(), 2)
+        batches = uploads.split_csv(buffer.getvalue(), 2)
         read_back = [row for batch in batches for row in csv.DictReader(io.StringIO(batch.body.decode(), newline=""))]
         assert read_back == records
 
@@ -336,7 +337,7 @@ def test_acceptance_cli_exits_non_zero_when_records_were_rejected_unless_allowed
 @pytest.fixture
 def flaky_batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Retries without waiting; the number of batch requests still to fail with a 503 (set by the test)."""
-    monkeypatch.setattr(feeds, "RETRY_BACKOFF_SECONDS", 0.0)
+    monkeypatch.setattr(uploads, "RETRY_BACKOFF_SECONDS", 0.0)
     return [0]
 
 
@@ -368,10 +369,10 @@ async def test_acceptance_a_failing_then_succeeding_run_leaves_no_open_job(
     """Acceptance (rows fail alone): the lost answer to opening a job is retried onto the same job; a run that
     gives up cancels its job; the next run completes. No job of the source is left open."""
     key = await api_key(Role.FEED, feed_source="katapult")
-    batches = feeds.split_json(json.dumps([create_record("KAT-1"), create_record("KAT-2")]), 1)
+    batches = uploads.split_json(json.dumps([create_record("KAT-1"), create_record("KAT-2")]), 1)
     transport = FlakyTransport(flaky_batches)
     with httpx.Client(transport=transport, base_url=registry_url, headers={"Authorization": f"Bearer {key}"}) as client:
-        flaky_batches[0] = feeds.TRIES  # every try of the first batch fails: the run gives up
+        flaky_batches[0] = uploads.TRIES  # every try of the first batch fails: the run gives up
         with pytest.raises(FeedImportError, match="gave up after 3 tries") as raised:
             feeds.import_feed(client, source="katapult", mode="upsert", batches=batches)
         assert raised.value.run is not None

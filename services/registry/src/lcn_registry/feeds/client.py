@@ -5,54 +5,44 @@ from __future__ import annotations
 import base64
 import contextlib
 import csv
-import io
 import json
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar, get_args
+from typing import Annotated, Any, get_args
 
 import httpx
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
-from rich.text import Text
 
-from lcn_registry.feeds.formats import decode, sniff_delimiter
-from lcn_registry.feeds.wire import COUNTED, MEDIA_TYPES, FeedFormat, ImportMode, Outcome
+from lcn_registry.feeds.wire import COUNTED, ImportMode, Outcome
 from lcn_registry.plugin import SERVICE
+from lcn_shared.cli.uploads import (
+    FormatChoice,
+    RateColumn,
+    UploadError,
+    post_json,
+    problem_message,
+    read_upload,
+    service_url,
+    state_file,
+)
+from lcn_shared.cli.uploads import UploadBatch as FeedBatch
 
 app = typer.Typer(no_args_is_help=True)
-T = TypeVar("T")
-# What the client sends: the first media type the server lists for each format.
-SENT_MEDIA_TYPES: dict[FeedFormat, str] = {
-    feed_format: media_type for media_type, feed_format in reversed(MEDIA_TYPES.items())
-}
-EXTENSIONS: dict[str, FeedFormat] = {".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson", ".csv": "csv"}
 LIVE_COUNTS: tuple[Outcome, ...] = get_args(Outcome)
-FormatChoice = Literal["auto", FeedFormat]
 RESULT_COLUMNS = ("position", "external_id", "outcome", "reason", "community_id", "link")
-TRIES = 3
-RETRY_BACKOFF_SECONDS = 0.5
 REJECTIONS_SHOWN = 20
 PREVIEW_FIELDS_SHOWN = 10
 mapping_app = typer.Typer(no_args_is_help=True)
 app.add_typer(mapping_app, name="mapping", help="A source's mapping: its own column names, separators and spellings.")
 # Matching a batch of a thousand records against a large registry takes seconds, not milliseconds.
 TIMEOUT = httpx.Timeout(120.0, connect=10.0)
-
-
-@dataclass(frozen=True)
-class FeedBatch:
-    """Part of a feed file, encoded in the file's own format, and how many records it holds."""
-
-    body: bytes
-    records: int
-    media_type: str
 
 
 @dataclass
@@ -77,117 +67,29 @@ class ImportRun:
         return self.records / self.seconds if self.seconds > 0 else 0.0
 
 
-class FeedImportError(Exception):
+class FeedImportError(UploadError):
     """A delivery the registry refused (4xx) or could not take after retries; `run` holds what got through."""
 
     def __init__(self, message: str, *, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
+        super().__init__(message, status=status)
         self.run: ImportRun | None = None
 
 
-def detect_format(path: Path, requested: FormatChoice = "auto") -> FeedFormat:
-    """The requested format, or the one the file's extension names."""
-    if requested != "auto":
-        return requested
-    suffix = path.suffix.lower()
-    if suffix not in EXTENSIONS:
-        raise ValueError(f"cannot tell the format of {path.name}; pass --format json, ndjson or csv")
-    return EXTENSIONS[suffix]
-
-
 def read_feed(path: Path, feed_format: FormatChoice, batch_size: int) -> list[FeedBatch]:
-    """A feed file split into batches: read in its own encoding (UTF-8 with or without a BOM, or Windows-1252)
-    as the registry would, and sent as UTF-8; newlines inside CSV cells are kept as written."""
-    return split_feed(decode(path.read_bytes()).text, detect_format(path, feed_format), batch_size)
-
-
-def _encoded(text: str) -> bytes:
-    """Text as UTF-8; bytes that were no text in the file travel on as they were, for the registry to reject."""
-    return text.encode("utf-8", errors="surrogateescape")
-
-
-def split_feed(text: str, feed_format: FeedFormat, batch_size: int) -> list[FeedBatch]:
-    """Batches of at most `batch_size` records, each a valid delivery in the same format."""
-    splitters = {"json": split_json, "ndjson": split_ndjson, "csv": split_csv}
-    return splitters[feed_format](text, batch_size)
-
-
-def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    """Consecutive slices of at most `size` items."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def split_json(text: str, batch_size: int) -> list[FeedBatch]:
-    """A JSON array (or `{"records": [...]}`) as arrays of `batch_size`; non-objects travel on to be rejected."""
-    document = json.loads(text)
-    if isinstance(document, dict) and isinstance(document.get("records"), list):
-        document = document["records"]
-    if not isinstance(document, list):
-        raise ValueError('a JSON feed is an array of records or {"records": [...]}')
-    return [
-        FeedBatch(_encoded(json.dumps(list(chunk), ensure_ascii=False)), len(chunk), SENT_MEDIA_TYPES["json"])
-        for chunk in _chunks(document, batch_size)
-    ]
-
-
-def split_ndjson(text: str, batch_size: int) -> list[FeedBatch]:
-    """Non-blank lines in groups of `batch_size`; a broken line travels on and is rejected on its own."""
-    lines = [line for line in text.split("\n") if line.strip()]
-    media_type = SENT_MEDIA_TYPES["ndjson"]
-    return [
-        FeedBatch(_encoded("\n".join(chunk) + "\n"), len(chunk), media_type) for chunk in _chunks(lines, batch_size)
-    ]
-
-
-def split_csv(text: str, batch_size: int) -> list[FeedBatch]:
-    """The header plus `batch_size` rows per batch, re-quoted by the csv module so quoted newlines survive.
-
-    The file's delimiter (comma, semicolon or tab) is detected once, as the registry does, so that every
-    batch is read alike; each is sent comma-separated."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    rows = [row for row in reader if row]  # the server skips blank lines too
-    if not rows:
-        raise ValueError("a CSV feed starts with a header row")
-    header, records = rows[0], rows[1:]
-    batches = []
-    for chunk in _chunks(records, batch_size):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(chunk)
-        batches.append(FeedBatch(_encoded(buffer.getvalue()), len(chunk), SENT_MEDIA_TYPES["csv"] + "; charset=utf-8"))
-    return batches
-
-
-def _state_dir(environ: Mapping[str, str]) -> Path:
-    """Where `lcn dev` keeps stack.json and credentials.json."""
-    return Path(environ.get("LCN_STATE_DIR", ".lcn"))
-
-
-def _state_file(environ: Mapping[str, str], name: str) -> dict[str, Any]:
-    """A JSON file of the state directory, or nothing when it is missing or unreadable."""
-    try:
-        document = json.loads((_state_dir(environ) / name).read_text())
-    except (OSError, ValueError):
-        return {}
-    return document if isinstance(document, dict) else {}
+    """A feed file split into batches, read as the registry reads it."""
+    return read_upload(path, feed_format, batch_size)
 
 
 def resolve_url(url: str | None, *, environ: Mapping[str, str] = os.environ) -> str:
     """`--url`, else the registry of the running dev stack (stack.json), else the default port."""
-    if url:
-        return url.rstrip("/")
-    registry = _state_file(environ, "stack.json").get("services", {}).get(SERVICE.name)
-    return str(registry).rstrip("/") if registry else f"http://127.0.0.1:{SERVICE.default_port}"
+    return service_url(SERVICE.name, SERVICE.default_port, url, environ=environ)
 
 
 def resolve_key(key: str | None, *, source: str, environ: Mapping[str, str] = os.environ) -> str:
     """`--key`, else `LCN_API_KEY`, else the dev stack's feed key for `source` (credentials.json)."""
     if key or environ.get("LCN_API_KEY"):
         return key or environ["LCN_API_KEY"]
-    for feed in _state_file(environ, "credentials.json").get("feeds", []):
+    for feed in state_file(environ, "credentials.json").get("feeds", []):
         if isinstance(feed, dict) and feed.get("source") == source and feed.get("key"):
             return str(feed["key"])
     raise ValueError(
@@ -201,35 +103,9 @@ def registry_client(url: str, key: str) -> httpx.Client:
     return httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=TIMEOUT)
 
 
-def problem_message(response: httpx.Response) -> str:
-    """`HTTP 403 Forbidden: detail` from a problem+json (or any) error response."""
-    try:
-        problem = response.json()
-    except ValueError:
-        problem = {}
-    if not isinstance(problem, dict):
-        problem = {}
-    title = problem.get("title") or response.reason_phrase
-    detail = problem.get("detail") or response.text[:300]
-    return f"HTTP {response.status_code} {title}: {detail}"
-
-
 def _post(client: httpx.Client, path: str, **request: Any) -> dict[str, Any]:
-    """POST, trying up to three times on connection errors and 5xx (batches are idempotent); a 4xx stops."""
-    for attempt in range(1, TRIES + 1):
-        try:
-            response = client.post(path, **request)
-        except httpx.TransportError as error:
-            problem, status = f"{type(error).__name__}: {error or 'no response'}", None
-        else:
-            if response.is_success:
-                return dict(response.json())
-            problem, status = problem_message(response), response.status_code
-            if response.status_code < 500:
-                raise FeedImportError(problem, status=status)
-        if attempt < TRIES:
-            time.sleep(RETRY_BACKOFF_SECONDS * 2 ** (attempt - 1))
-    raise FeedImportError(f"gave up after {TRIES} tries: {problem}", status=status)
+    """POST with the uploads' retries (batches are idempotent); failures are FeedImportErrors."""
+    return post_json(client, path, error=FeedImportError, **request)
 
 
 def _complete(client: httpx.Client, source: str, job_id: str, *, confirm_withdrawals: bool = False) -> dict[str, Any]:
@@ -293,15 +169,6 @@ def write_results(results: Sequence[Mapping[str, Any]], path: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=RESULT_COLUMNS, extrasaction="ignore")
         writer.writeheader()
         writer.writerows({name: result.get(name) or "" for name in RESULT_COLUMNS} for result in results)
-
-
-class RateColumn(ProgressColumn):
-    """Records per second."""
-
-    def render(self, task: Task) -> Text:
-        """The task's speed in records per second."""
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:,.0f} records/s" if speed else "- records/s", style="progress.data.speed")
 
 
 def _live_counts(job: Mapping[str, Any]) -> str:

@@ -16,7 +16,6 @@ from sqlalchemy import text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from lcn_registry.feeds.formats import DELIMITER_NAMES, RawRow
 from lcn_registry.feeds.models import FeedMappingVersion, ImportJob
 from lcn_registry.feeds.schemas import (
     FEED_FIELDS,
@@ -30,6 +29,7 @@ from lcn_registry.feeds.schemas import (
 )
 from lcn_shared.auth import Principal
 from lcn_shared.contracts.vocabulary import fold
+from lcn_shared.deliveries import DELIMITER_NAMES, RawRow
 from lcn_shared.problems import PreconditionFailed
 
 REQUIRED_FIELDS = tuple(name for name, info in FeedRecord.model_fields.items() if info.is_required())

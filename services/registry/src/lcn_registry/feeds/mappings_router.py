@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Header, Path, Query, status
 from fastapi.responses import JSONResponse
 
 from lcn_registry.feeds import mappings
-from lcn_registry.feeds.formats import read_delivery
 from lcn_registry.feeds.models import FeedMappingVersion
 from lcn_registry.feeds.preview import preview
 from lcn_registry.feeds.schemas import (
@@ -24,6 +23,7 @@ from lcn_shared.auth import Principal, Role, require
 from lcn_shared.concurrency import etag, expected_version
 from lcn_shared.cursors import InvalidCursor, decode_cursor, encode_cursor
 from lcn_shared.db import SessionDep
+from lcn_shared.deliveries import read_delivery
 from lcn_shared.hygiene import INT32_MAX
 from lcn_shared.problems import NotFound, PreconditionFailed, problem_responses
 

@@ -10,10 +10,10 @@ from typing import get_args
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_registry.feeds import mappings, repository, service
-from lcn_registry.feeds.formats import RawRow
 from lcn_registry.feeds.models import ImportJob
 from lcn_registry.feeds.schemas import FeedMapping, PreviewPublic, PreviewRow, RecordResult
 from lcn_registry.feeds.wire import Outcome
+from lcn_shared.deliveries import RawRow
 
 
 async def preview(

@@ -12,7 +12,6 @@ from fastapi.responses import JSONResponse
 from lcn_registry.communities.router import CommunityId
 from lcn_registry.communities.service import get_community
 from lcn_registry.feeds import mappings, repository, service
-from lcn_registry.feeds.formats import MEDIA_TYPES, read_delivery
 from lcn_registry.feeds.models import ImportJob
 from lcn_registry.feeds.schemas import (
     FEED_SOURCE_PATTERN,
@@ -35,6 +34,7 @@ from lcn_registry.feeds.schemas import (
 from lcn_shared.auth import OPTIONAL_KEY, Principal, Role, identify, require
 from lcn_shared.cursors import cursor_text, page_of, read_cursor
 from lcn_shared.db import SessionDep
+from lcn_shared.deliveries import MEDIA_TYPES, read_delivery
 from lcn_shared.hygiene import INT32_MAX
 from lcn_shared.idempotency import claim, fingerprint, remember_response, replayed
 from lcn_shared.problems import NotFound, problem_responses

@@ -17,7 +17,6 @@ from lcn_registry.communities import repository as communities_repository
 from lcn_registry.communities import service as communities
 from lcn_registry.communities.models import CommunityChange
 from lcn_registry.feeds import mappings, repository
-from lcn_registry.feeds.formats import RawRow
 from lcn_registry.feeds.models import ImportJob, SourceRecord
 from lcn_registry.feeds.schemas import FeedMapping, RecordResult
 from lcn_registry.feeds.settings import FeedSettings
@@ -32,6 +31,7 @@ from lcn_registry.organisations import service as organisations
 from lcn_shared.auth import Principal, Role
 from lcn_shared.contracts import FeedImportCompleted
 from lcn_shared.db import WriteBehind
+from lcn_shared.deliveries import RawRow
 from lcn_shared.messaging.outbox import record_event
 from lcn_shared.problems import Conflict, Forbidden, NotFound
 

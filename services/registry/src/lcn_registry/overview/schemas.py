@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import BaseModel, Field
 
 from lcn_registry.search.schemas import CommunityFilterParams, FacetValue
+from lcn_shared.spreadsheets import CsvSeparator
 
 NO_TOPSECTOR = "none"
 NO_TOPSECTOR_LABEL = "Geen topsector"
@@ -23,18 +22,6 @@ COUNTING = {
     "by_key_technology": "Per value, as for by_kind: a community counts once under each of its key technologies.",
     "by_education_level": "Per value, as for by_kind: a community counts once under each of its education levels.",
 }
-
-
-class CsvSeparator(StrEnum):
-    """What separates the cells of a CSV file."""
-
-    COMMA = "comma"
-    SEMICOLON = "semicolon"  # Excel with Dutch regional settings, where the comma is the decimal separator
-
-    @property
-    def character(self) -> str:
-        """The separating character."""
-        return "," if self is CsvSeparator.COMMA else ";"
 
 
 class CsvParams(CommunityFilterParams):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import AsyncIterator, Iterable
 from datetime import date, datetime
@@ -18,7 +16,6 @@ from lcn_registry.overview import repository
 from lcn_registry.overview.schemas import (
     NO_TOPSECTOR,
     NO_TOPSECTOR_LABEL,
-    CsvSeparator,
     Distribution,
     DistributionMatrix,
     ValueDistribution,
@@ -27,12 +24,8 @@ from lcn_registry.search.repository import PUBLIC_COLUMNS
 from lcn_registry.search.schemas import CONTROLLED_BY_PARAMETER, CommunityFilter
 from lcn_registry.search.service import cached_counts, facet_values, value_counts
 from lcn_shared.contracts.vocabulary import Landsdeel, Topsector
+from lcn_shared.spreadsheets import CsvSeparator, csv_cell, csv_file
 
-LIST_SEPARATOR = "; "  # what feeds use too, so an export can be read back as a feed
-# Excel reads a CSV file as UTF-8 (accents intact) only when it starts with a byte order mark.
-BOM = "\ufeff"
-# A cell starting with one of these is run as a formula by spreadsheets (OWASP, "CSV Injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_COLUMNS = tuple(column.name for column in PUBLIC_COLUMNS)
 GEOMETRY_COLUMNS = ("latitude", "longitude")
 
@@ -90,16 +83,9 @@ def _per_value(parameter: str, counts: dict[tuple[Any, ...], int]) -> ValueDistr
     )
 
 
-def _csv_file(separator: CsvSeparator) -> tuple[io.StringIO, Any]:
-    """A CSV file being written: a buffer that starts with the BOM, and a writer with the separator."""
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    return buffer, csv.writer(buffer, delimiter=separator.character)
-
-
 def matrix_csv(matrix: DistributionMatrix, *, separator: CsvSeparator) -> str:
     """The matrix for spreadsheets: labelled header, one line per landsdeel with its total, a totals line."""
-    buffer, writer = _csv_file(separator)
+    buffer, writer = csv_file(separator)
     writer.writerow(["Landsdeel", *matrix.column_labels, "Totaal"])
     for label, cells, row_total in zip(matrix.row_labels, matrix.cells, matrix.row_totals, strict=True):
         writer.writerow([label, *cells, row_total])
@@ -107,23 +93,11 @@ def matrix_csv(matrix: DistributionMatrix, *, separator: CsvSeparator) -> str:
     return buffer.getvalue()
 
 
-def csv_cell(value: Any) -> Any:
-    """A value as one CSV cell: lists joined with `; `, missing values empty, and text a spreadsheet would run as
-    a formula prefixed with an apostrophe, so that it shows as the text it is (OWASP's advice)."""
-    if isinstance(value, list):
-        value = LIST_SEPARATOR.join(value)
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 async def communities_csv(
     engine: AsyncEngine, *, community_filter: CommunityFilter, separator: CsvSeparator
 ) -> AsyncIterator[str]:
     """The export as CSV, one community a line, written batch by batch."""
-    buffer, writer = _csv_file(separator)
+    buffer, writer = csv_file(separator)
     writer.writerow(EXPORT_COLUMNS)
     async for batch in repository.stream_communities(engine, community_filter=community_filter):
         writer.writerows([csv_cell(row[name]) for name in EXPORT_COLUMNS] for row in batch)
