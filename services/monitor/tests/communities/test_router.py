@@ -67,7 +67,13 @@ async def test_public_view_shows_the_new_fields_and_partners(
     assert (community["kind"], community["kinds"]) == ("civ", ["civ", "fieldlab"])
     assert (community["status"], community["province"], community["version"]) == ("active", "drenthe", 2)
     assert community["partners"] == [
-        {"organisation_id": str(organisation_id), "name": "Hanzehogeschool", "type": "school-hbo", "role": "lead"}
+        {
+            "organisation_id": str(organisation_id),
+            "name": "Hanzehogeschool",
+            "type": "school-hbo",
+            "role": "lead",
+            "can_edit": True,
+        }
     ]
     assert "merged_into" not in community
 

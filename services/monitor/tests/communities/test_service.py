@@ -66,7 +66,9 @@ async def test_registered_enters_the_read_model_with_every_kept_field(
     assert (row["primary_topsector"], row["topsectors"]) == ("energie", ["energie"])
     assert (row["key_technologies"], row["education_levels"]) == (["robotics"], ["mbo"])
     assert (row["status"], row["phase"], row["version"], row["merged_into"]) == ("active", "young", 2, None)
-    assert partners_of(row) == {str(organisation_id): {"name": "Drenthe College", "type": "school-mbo", "role": "lead"}}
+    assert partners_of(row) == {
+        str(organisation_id): {"name": "Drenthe College", "type": "school-mbo", "role": "lead", "can_edit": True}
+    }
 
 
 async def test_registered_without_kinds_keeps_kind_as_the_only_kind(
@@ -169,15 +171,17 @@ async def test_membership_added_changed_and_removed_keep_the_partner_list_curren
     )
     await apply(sessions, service.project_membership_changed, joined)
     assert partners_of(await row_of(platform, community_id)) == {
-        str(hanze): {"name": "Hanzehogeschool", "type": "school-hbo", "role": "lead"},
-        str(bedrijf): {"name": "Enexis", "type": "company-large", "role": "partner"},
+        str(hanze): {"name": "Hanzehogeschool", "type": "school-hbo", "role": "lead", "can_edit": True},
+        str(bedrijf): {"name": "Enexis", "type": "company-large", "role": "partner", "can_edit": False},
     }
     changed = create_membership_changed(community_id, 4, hanze, "changed", "financier", previous_role="lead")
     await apply(sessions, service.project_membership_changed, changed)
     left = create_membership_changed(community_id, 5, bedrijf, "removed", None, previous_role="partner")
     await apply(sessions, service.project_membership_changed, left)
     row = await row_of(platform, community_id)
-    assert partners_of(row) == {str(hanze): {"name": "Hanzehogeschool", "type": "school-hbo", "role": "financier"}}
+    assert partners_of(row) == {
+        str(hanze): {"name": "Hanzehogeschool", "type": "school-hbo", "role": "financier", "can_edit": False}
+    }
     assert row["version"] == 5
 
 
@@ -219,6 +223,20 @@ async def test_merge_chains_resolve_to_the_last_survivor(sessions: SessionFactor
     async with unit_of_work(sessions) as session:
         resolved = await service.resolve_community(session, community_id=first)
     assert resolved.community_id == third
+
+
+@pytest.mark.parametrize("later_merge_first", [False, True])
+async def test_every_id_of_a_merge_chain_counts_under_its_last_survivor(
+    platform: PlatformSettings, sessions: SessionFactory, later_merge_first: bool
+) -> None:
+    """A into B and B into C, in either order (each merge travels under its survivor's key): A, B and C all count
+    under C, so their reports are counted once."""
+    first, second, third = [await register(sessions) for _ in range(3)]
+    merges = [create_merged(second, first, 2), create_merged(third, second, 2)]
+    for merge in reversed(merges) if later_merge_first else merges:
+        await apply(sessions, service.project_merged, merge)
+    rows = await fetch(platform, "monitor", "SELECT community_id, survivor_id FROM community")
+    assert {row["community_id"]: row["survivor_id"] for row in rows} == {first: third, second: third, third: third}
 
 
 async def test_an_event_about_an_unknown_community_fails_so_it_is_retried_then_dead_lettered(

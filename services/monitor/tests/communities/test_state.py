@@ -68,7 +68,9 @@ async def test_a_state_replaces_every_kept_field_and_the_partners(
     assert (row["topsectors"], row["primary_topsector"]) == (["htsm", "energie"], "htsm")
     assert (row["key_technologies"], row["education_levels"]) == ([], ["hbo", "wo"])
     assert (row["status"], row["phase"], row["owner_organisation_id"], row["version"]) == ("ended", None, HANZE, 2)
-    assert partners_of(row) == {str(HANZE): {"name": "Hanzehogeschool", "type": "school-hbo", "role": "lead"}}
+    assert partners_of(row) == {
+        str(HANZE): {"name": "Hanzehogeschool", "type": "school-hbo", "role": "lead", "can_edit": True}
+    }
 
 
 async def test_an_older_state_after_a_newer_one_loses_nothing(
@@ -203,3 +205,39 @@ async def test_a_merge_in_a_poll_redirects_after_the_states_before_it(
     )
     assert (await row_of(platform, duplicate))["merged_into"] == survivor
     assert (await row_of(platform, survivor))["version"] == 2
+
+
+async def test_a_state_keeps_who_may_edit_and_the_dates(platform: PlatformSettings, sessions: SessionFactory) -> None:
+    """A lead may always edit; a partner the lead let edit keeps `can_edit`; another partner has not; the start and
+    end dates come along (the registry-derived indicators count by them)."""
+    community_id = await registered(sessions)
+    editor, other = uuid.uuid4(), uuid.uuid4()
+    members = [
+        hanze(),
+        CommunityMember.model_validate(
+            {
+                "organisation_id": editor,
+                "organisation_name": "Enexis",
+                "organisation_type": "company-large",
+                "role": "partner",
+                "can_edit": True,
+            }
+        ),
+        CommunityMember.model_validate(
+            {
+                "organisation_id": other,
+                "organisation_name": "Gasunie",
+                "organisation_type": "company-large",
+                "role": "partner",
+            }
+        ),
+    ]
+    state = create_state(2, members=members, start_date="2019-03-01", end_date="2025-12-31", status="ended")
+    await apply(sessions, service.project_updated, with_state(create_updated(community_id, 2, {"name": "x"}), state))
+    row = await row_of(platform, community_id)
+    assert {key: value["can_edit"] for key, value in partners_of(row).items()} == {
+        str(HANZE): True,
+        str(editor): True,
+        str(other): False,
+    }
+    assert (str(row["start_date"]), str(row["end_date"])) == ("2019-03-01", "2025-12-31")

@@ -142,9 +142,11 @@ async def test_acceptance_takeover_lead_hands_over_and_the_history_shows_it(
         ("Hanzehogeschool Groningen", "changed", "lead", "partner"),
         ("Noorderpoort", "changed", "partner", "lead"),
     ]
-    assert {(member["organisation_name"], member["role"]) for member in events[-1]["state"]["members"]} == {
-        ("Noorderpoort", "lead"),
-        ("Hanzehogeschool Groningen", "partner"),
+    # Each member travels with its edit right, so the monitor knows who may report without asking the registry.
+    members_after = events[-1]["state"]["members"]
+    assert {(member["organisation_name"], member["role"], member["can_edit"]) for member in members_after} == {
+        ("Noorderpoort", "lead", True),
+        ("Hanzehogeschool Groningen", "partner", True),
     }
     assert_problem(old_lead_removes_new, 403)  # the old lead is a co-editor now
     assert new_lead_removes_old.status_code == 204, new_lead_removes_old.text

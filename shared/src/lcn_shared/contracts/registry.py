@@ -42,6 +42,9 @@ class CommunityMember(BaseModel):
     organisation_name: str
     organisation_type: OrganisationType
     role: MembershipRole
+    can_edit: bool = Field(
+        False, description="Whether the organisation may change the community (a lead always may); absent before v1.1."
+    )
 
 
 class CommunityState(BaseModel):

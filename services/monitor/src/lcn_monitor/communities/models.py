@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from pydantic import field_validator
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, Text, Uuid, func
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, Text, Uuid, func
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
@@ -27,6 +27,7 @@ class CommunityView(MonitorTable, table=True):
     # Listings read only the communities not merged away, by name.
     __table_args__ = (
         Index("ix_community_listed_name", "name", "community_id", postgresql_where=sql_text("merged_into IS NULL")),
+        Index("ix_community_survivor_id", "survivor_id"),
     )
 
     community_id: UUID = Field(primary_key=True)
@@ -42,8 +43,10 @@ class CommunityView(MonitorTable, table=True):
     education_levels: list[str] = _text_list()
     status: str = Field(default="active", sa_column=Column(Text, nullable=False, server_default="active"))
     phase: str | None = Field(default=None, sa_column=Column(Text))
+    start_date: date | None = Field(default=None, sa_column=Column(Date))
+    end_date: date | None = Field(default=None, sa_column=Column(Date))
     owner_organisation_id: UUID | None = None
-    # Organisation id -> {name, type, role}; a JSONB map on the row (why: see the migration c3f5a7b90002).
+    # Organisation id -> {name, type, role, can_edit}; a JSONB map on the row (why: see the migration c3f5a7b90002).
     partners: dict[str, dict[str, Any]] = Field(
         default_factory=dict, sa_column=Column(JSONB, nullable=False, server_default="{}")
     )
@@ -51,6 +54,9 @@ class CommunityView(MonitorTable, table=True):
     merged_into: UUID | None = Field(
         default=None, sa_column=Column(Uuid, ForeignKey("community.community_id"), nullable=True)
     )
+    # The end of the merge chain (the row itself until merged away): reports and figures count under it, so
+    # a community known by two ids is counted once (kept flat by the merge projection, read with no recursion).
+    survivor_id: UUID = Field(sa_column=Column(Uuid, nullable=False))
     registered_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
@@ -68,6 +74,7 @@ class PartnerPublic(SQLModel):
     name: str
     type: str
     role: str | None
+    can_edit: bool = False
 
 
 class CommunityViewPublic(SQLModel):
@@ -86,6 +93,8 @@ class CommunityViewPublic(SQLModel):
     education_levels: list[str]
     status: str
     phase: str | None
+    start_date: date | None
+    end_date: date | None
     owner_organisation_id: UUID | None
     partners: list[PartnerPublic]
     version: int

@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, update
 from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
@@ -35,7 +35,8 @@ def _upsert_newer(columns: tuple[str, ...]) -> Insert:
     """The upsert of these columns, built once: building it per event cost more than running it."""
     table = core_table(CommunityView)  # plain Core: the ORM's bulk-insert path adds nothing to an upsert
     statement = insert(table)
-    changed = {name: statement.excluded[name] for name in columns if name != "community_id"}
+    # The row's identity and its place in merges are not part of a community's state: kept as they are.
+    changed = {name: statement.excluded[name] for name in columns if name not in ("community_id", "survivor_id")}
     return statement.on_conflict_do_update(
         index_elements=[table.c.community_id],
         set_=changed | {"projected_at": func.clock_timestamp()},
@@ -57,6 +58,11 @@ async def lock(session: AsyncSession, community_id: UUID) -> CommunityView | Non
         .execution_options(populate_existing=True)
     )
     return (await session.exec(query)).one_or_none()
+
+
+async def move_survivors(session: AsyncSession, *, from_id: UUID, to_id: UUID) -> None:
+    """Every row that counted under `from_id` counts under `to_id` from now on."""
+    await session.exec(update(CommunityView).where(col(CommunityView.survivor_id) == from_id).values(survivor_id=to_id))
 
 
 def add(session: AsyncSession, community: CommunityView) -> None:

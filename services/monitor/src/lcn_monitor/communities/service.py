@@ -21,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from lcn_monitor.communities import repository
 from lcn_monitor.communities.models import CommunityView
 from lcn_monitor.communities.schemas import kept_changes
+from lcn_shared.auth import Principal, Role
 from lcn_shared.contracts import (
     CommunityMerged,
     CommunityRegistered,
@@ -32,7 +33,7 @@ from lcn_shared.contracts import (
 from lcn_shared.contracts.registry import CommunityMember
 from lcn_shared.contracts.vocabulary import MembershipRole, OrganisationType
 from lcn_shared.envelope import Envelope
-from lcn_shared.problems import NotFound
+from lcn_shared.problems import Forbidden, NotFound
 
 log = logging.getLogger(__name__)
 # The state's fields the read model keeps as they are (JSON values: codes, not enum members).
@@ -48,6 +49,8 @@ STATE_COLUMNS = {
     "education_levels",
     "status",
     "phase",
+    "start_date",
+    "end_date",
     "version",
 }
 
@@ -127,7 +130,10 @@ async def project_membership_changed(session: AsyncSession, event: MembershipCha
         partners.pop(organisation_id, None)
     else:
         partners[organisation_id] = _partner(
-            name=event.organisation_name, organisation_type=event.organisation_type, role=event.role
+            name=event.organisation_name,
+            organisation_type=event.organisation_type,
+            role=event.role,
+            can_edit=event.role is MembershipRole.LEAD,
         )
     community.partners = partners
     _applied(community, version=event.version, at=event.changed_at, envelope=envelope)
@@ -167,6 +173,9 @@ async def _redirect(
         duplicate.updated_at = event.merged_at
         duplicate.last_event_id = envelope.id
     await session.flush()
+    # Everything that counted under the duplicate (itself, and what merged into it before) now counts under
+    # the end of the survivor's chain.
+    await repository.move_survivors(session, from_id=event.merged_community_id, to_id=survivor.survivor_id)
 
 
 async def resolve_community(session: AsyncSession, *, community_id: UUID) -> CommunityView:
@@ -190,6 +199,24 @@ async def _newer(
         log.debug("skipped %s %s: version %d, row at %d", envelope.type, envelope.id, version, community.version)
         return None
     return community
+
+
+def may_edit(community: CommunityView, principal: Principal) -> bool:
+    """True when the principal's organisation leads the community or may edit it, as the registry's membership
+    events say (the monitor never asks the registry)."""
+    if principal.role is not Role.PARTNER or principal.organisation_id is None:
+        return False
+    partner = community.partners.get(str(principal.organisation_id))
+    return partner is not None and (partner.get("role") == MembershipRole.LEAD.value or bool(partner.get("can_edit")))
+
+
+async def editable_community(session: AsyncSession, *, community_id: UUID, principal: Principal) -> CommunityView:
+    """The community (its survivor, for a merged-away id) when the principal is a coordinator, an admin, or a partner
+    that leads it or may edit it; NotFound when unknown, Forbidden otherwise."""
+    community = await resolve_community(session, community_id=community_id)
+    if principal.role in (Role.COORDINATOR, Role.ADMIN) or may_edit(community, principal):
+        return community
+    raise Forbidden(f"Only the lead and the partners who may edit community {community.community_id} may do this.")
 
 
 def _applied(community: CommunityView, *, version: int, at: datetime, envelope: Envelope) -> None:
@@ -224,9 +251,11 @@ def _registered_row(event: CommunityRegistered, *, envelope: Envelope) -> dict[s
         "education_levels": [level.value for level in event.education_levels],
         "status": event.status.value,
         "phase": event.phase.value if event.phase else None,
+        "start_date": event.start_date,
         "owner_organisation_id": event.owner_organisation_id,
         "partners": _partners(event.members),
         "version": event.version,
+        "survivor_id": event.community_id,
         "registered_at": event.registered_at,
         "updated_at": event.registered_at,
         "last_event_id": envelope.id,
@@ -234,10 +263,14 @@ def _registered_row(event: CommunityRegistered, *, envelope: Envelope) -> dict[s
 
 
 def _state_row(community_id: UUID, state: CommunityState, *, envelope: Envelope) -> dict[str, Any]:
-    """The read model's row of a community in `state` (every column but the redirect)."""
+    """The read model's row of a community in `state` (every column but the redirect; `survivor_id` is the row's
+    own id only when the row is new)."""
     kept: dict[str, Any] = state.model_dump(mode="json", include=STATE_COLUMNS)
     return kept | {
         "community_id": community_id,
+        "start_date": state.start_date,
+        "end_date": state.end_date,
+        "survivor_id": community_id,
         "kind": state.kinds[0].value,
         "owner_organisation_id": state.owner_organisation_id,
         "partners": _partners(state.members),
@@ -251,15 +284,20 @@ def _partners(members: Iterable[CommunityMember]) -> dict[str, Any]:
     """The partner map of a community's members, keyed by organisation id."""
     return {
         str(member.organisation_id): _partner(
-            name=member.organisation_name, organisation_type=member.organisation_type, role=member.role
+            name=member.organisation_name,
+            organisation_type=member.organisation_type,
+            role=member.role,
+            can_edit=member.can_edit or member.role is MembershipRole.LEAD,
         )
         for member in members
     }
 
 
-def _partner(*, name: str, organisation_type: OrganisationType, role: MembershipRole | None) -> dict[str, Any]:
+def _partner(
+    *, name: str, organisation_type: OrganisationType, role: MembershipRole | None, can_edit: bool
+) -> dict[str, Any]:
     """One entry of the partner map."""
-    return {"name": name, "type": organisation_type.value, "role": role.value if role else None}
+    return {"name": name, "type": organisation_type.value, "role": role.value if role else None, "can_edit": can_edit}
 
 
 def _stub(survivor: CommunityView, *, community_id: UUID, at: datetime, envelope: Envelope) -> CommunityView:
@@ -274,6 +312,7 @@ def _stub(survivor: CommunityView, *, community_id: UUID, at: datetime, envelope
         topsectors=list(survivor.topsectors),
         version=0,
         merged_into=survivor.community_id,
+        survivor_id=survivor.survivor_id,
         registered_at=survivor.registered_at,
         updated_at=at,
         last_event_id=envelope.id,

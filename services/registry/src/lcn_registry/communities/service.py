@@ -89,6 +89,7 @@ async def members_of(session: AsyncSession, community_ids: Sequence[UUID]) -> di
                     "organisation_name": organisation.name,
                     "organisation_type": organisation.type,
                     "role": membership.role,
+                    "can_edit": membership.can_edit or membership.role == "lead",
                 }
             )
             for membership, organisation in pairs

@@ -236,7 +236,7 @@ async def _found_communities(
             memberships.append(
                 organisations.feed_membership_row(row["community_id"], organisation.organisation_id, partner, batch.now)
             )
-            members.append(organisations.member(organisation, partner["role"]))
+            members.append(organisations.member(organisation, partner["role"], can_edit=False))
         community_rows.append(row)
         registration = communities.Registration(row=row, members=members, values=values, actor=batch.job.created_by)
         registrations.append(registration)

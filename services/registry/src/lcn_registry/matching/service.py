@@ -139,7 +139,7 @@ async def refresh_golden(session: AsyncSession, community_ids: Iterable[UUID], *
             views.get(community.community_id, []), manual_fields=manual_fields(community.provenance)
         )
         members = [
-            organisations.member(organisation, membership.role)
+            organisations.member(organisation, membership.role, can_edit=membership.can_edit)
             for membership, organisation in present[community.community_id]
         ]
         updated = await communities.apply_values(
@@ -203,14 +203,17 @@ async def _sync_memberships(
             session.add(promoted)
         # Each event carries the members as they are after its own change.
         members = {
-            organisation.organisation_id: organisations.member(organisation, membership.role)
+            organisation.organisation_id: organisations.member(
+                organisation, membership.role, can_edit=membership.can_edit
+            )
             for membership, organisation in present[community_id]
         }
         for organisation, change, role, previous_role in changes:
             if role is None:
                 members.pop(organisation.organisation_id, None)
             else:
-                members[organisation.organisation_id] = organisations.member(organisation, role)
+                # A feed's membership may edit only as its lead (as `feed_membership_row` and the steps above set it).
+                members[organisation.organisation_id] = organisations.member(organisation, role, can_edit=False)
             await organisations.record_membership_change(
                 session,
                 community=community,

@@ -173,13 +173,14 @@ async def organisation_of(session: AsyncSession, principal: Principal) -> Organi
     return organisation
 
 
-def member(organisation: Organisation, role: str) -> CommunityMember:
-    """An organisation as events carry it."""
+def member(organisation: Organisation, role: str, *, can_edit: bool) -> CommunityMember:
+    """An organisation as events carry it; a lead may always edit."""
     return CommunityMember(
         organisation_id=organisation.organisation_id,
         organisation_name=organisation.name,
         organisation_type=OrganisationType(organisation.type),
         role=MembershipRole(role),
+        can_edit=can_edit or role == MembershipRole.LEAD.value,
     )
 
 
@@ -193,7 +194,7 @@ def lead(organisation: Organisation, community: Mapping[str, Any]) -> tuple[dict
         "origin": "api",
         "created_at": community["created_at"],
     }
-    return row, member(organisation, MembershipRole.LEAD.value)
+    return row, member(organisation, MembershipRole.LEAD.value, can_edit=True)
 
 
 async def _community_for_membership_change(
