@@ -46,6 +46,7 @@ from lcn_shared.settings import IDENTITY, ServiceConfig, asyncpg_dsn, load_confi
 from lcn_shared.telemetry.logs import AccessLogMiddleware, configure_logging
 from lcn_shared.telemetry.metrics import KitMetrics
 from lcn_shared.telemetry.tracing import create_tracer_provider, instrument_engine
+from lcn_shared.workers import Worker
 
 log = logging.getLogger(__name__)
 OPERATIONAL_PATHS = "/health/.*,/metrics"
@@ -68,6 +69,8 @@ class ServiceDefinition:
     upload_paths: Sequence[str] = ()
     # Routers of HTML pages (lcn_shared.pages): mounted without the /v1 prefix, beside the kit's static files.
     pages: Sequence[APIRouter] = ()
+    # Background work of the service's own (lcn_shared.workers), run in the lifespan once the database is ready.
+    workers: Sequence[Worker] = ()
     version: str = "0.1.0"
 
     def topics(self, config: ServiceConfig) -> list[str]:
@@ -239,6 +242,8 @@ def _lifespan(definition: ServiceDefinition, runtime: ServiceRuntime):  # type: 
                     tracer_provider=runtime.tracer_provider,
                 )
                 tasks.append(asyncio.create_task(runtime.relay.run(), name="relay"))
+            for worker in definition.workers if config.service.workers_enabled else ():
+                tasks.append(asyncio.create_task(worker(runtime), name=worker.__name__))
             teardown.push_async_callback(_cancel_all, tasks)
             # Everything alive now (modules, routes, pools) lives as long as the process: moving it out of
             # the collector's generations keeps full collections short (~2 ms, not ~90 ms) under load.

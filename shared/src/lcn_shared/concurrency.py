@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
 from lcn_shared.problems import PreconditionFailed, PreconditionRequired
 
 _ENTITY_TAG = re.compile(r'^"(\d{1,18})"$')
@@ -25,3 +28,9 @@ def expected_version(if_match: str | None) -> int | None:
         # Weak tags (W/"..") never match under If-Match's strong comparison (RFC 9110, 13.1.1).
         raise PreconditionFailed(f"If-Match {if_match!r} matches no current version; send the ETag you read.")
     return int(found.group(1))
+
+
+def versioned(body: BaseModel, *, version: int, status_code: int = 200, location: str | None = None) -> JSONResponse:
+    """A versioned aggregate as JSON with its ETag (and Location when created)."""
+    headers = {"ETag": etag(version)} | ({"Location": location} if location else {})
+    return JSONResponse(body.model_dump(mode="json"), status_code=status_code, headers=headers)

@@ -10,6 +10,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.trace import Tracer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from lcn_shared.clock import Clock, SystemClock
 from lcn_shared.db import SessionFactory
 from lcn_shared.settings import ServiceConfig
 from lcn_shared.telemetry.metrics import KitMetrics
@@ -32,6 +33,8 @@ class ServiceRuntime:
     relay: OutboxRelay | None = None
     broker_connected: bool = False
     consumer_stalls: list[PartitionStalls] = field(default_factory=list)
+    # What "now" is for the service's rules; a test may swap in a ManualClock before the lifespan starts.
+    clock: Clock = field(default_factory=SystemClock)
     tracer: Tracer = field(init=False)
 
     def __post_init__(self) -> None:

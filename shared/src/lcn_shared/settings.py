@@ -65,6 +65,8 @@ class ServiceSettings(BaseSettings):
     relay_enabled: bool = True
     # Off for an API-only replica, or a test that needs none: joining a consumer group waits for its rebalance.
     consumers_enabled: bool = True
+    # Off for an API-only replica: the service's background workers (its `ServiceDefinition.workers`) do not run.
+    workers_enabled: bool = True
     relay_batch_size: int = 1000
     relay_poll_seconds: float = 1.0
     relay_linger_seconds: float = 0.005

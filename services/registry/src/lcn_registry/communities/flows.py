@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from lcn_registry.communities import service
 from lcn_registry.communities.schemas import CommunityCreate, CommunityPublic
 from lcn_shared.auth import Principal
-from lcn_shared.concurrency import etag
+from lcn_shared.concurrency import versioned
 from lcn_shared.db import unit_of_work
 from lcn_shared.group_commit import GroupCommit
 from lcn_shared.idempotency import claim, remember_response, replayed
@@ -44,8 +44,7 @@ class RegistrationRequest:
 
 def answer(community: CommunityPublic, *, status_code: int = 200, location: str | None = None) -> JSONResponse:
     """A community with its ETag (and Location when created)."""
-    headers = {"ETag": etag(community.version)} | ({"Location": location} if location else {})
-    return JSONResponse(community.model_dump(mode="json"), status_code=status_code, headers=headers)
+    return versioned(community, version=community.version, status_code=status_code, location=location)
 
 
 def created(community: CommunityPublic, collection_url: str) -> JSONResponse:
