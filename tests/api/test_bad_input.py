@@ -23,12 +23,13 @@ from lcn_registry.main import create_app as create_registry
 from lcn_shared.app import ServiceDefinition
 from lcn_shared.auth.keys import Role
 from lcn_shared.hygiene import lax_scalars
+from lcn_shared.problems import PROBLEM_JSON
 from lcn_shared.settings import PlatformSettings
 from lcn_shared.testing.fixtures import run_service, service_config
+from lcn_shared.testing.problems import assert_problem
 from services.registry.tests.communities.builders import create_community_body
 from services.registry.tests.feeds.builders import create_record
 
-PROBLEM_JSON = "application/problem+json"
 KeyFactory = Callable[..., Awaitable[str]]
 
 
@@ -37,15 +38,6 @@ async def registry(platform: PlatformSettings) -> AsyncIterator[httpx.AsyncClien
     """A running registry."""
     async with run_service(create_registry, service_config(platform, "registry")) as (_, client):
         yield client
-
-
-def assert_problem(response: httpx.Response, status: int = 422) -> dict[str, object]:
-    """The response is a problem+json with `status`; its body."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM_JSON
-    body: dict[str, object] = response.json()
-    assert body["status"] == status
-    return body
 
 
 async def test_acceptance_bad_input_nul_in_json_body_query_and_path_is_422(

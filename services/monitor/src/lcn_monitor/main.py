@@ -3,7 +3,14 @@
 from fastapi import FastAPI
 
 from lcn_monitor.communities.router import router as communities_router
+from lcn_monitor.completeness.router import router as completeness_router
+from lcn_monitor.indicators.router import router as indicators_router
 from lcn_monitor.messaging import CONSUMERS, PUBLISHES
+from lcn_monitor.periods.router import router as periods_router
+from lcn_monitor.progress.router import router as progress_router
+from lcn_monitor.reports.conflicts_router import router as conflicts_router
+from lcn_monitor.reports.router import router as reports_router
+from lcn_monitor.workers import WORKERS
 from lcn_shared.app import ServiceDefinition, create_service_app
 from lcn_shared.settings import ServiceConfig
 
@@ -11,9 +18,18 @@ MONITOR = ServiceDefinition(
     name="monitor",
     title="LCN monitor (volgsysteem)",
     description="Indicators with baselines and targets, progress reports, good practices and dashboards.",
-    routers=[communities_router],
+    routers=[
+        communities_router,
+        indicators_router,
+        periods_router,
+        completeness_router,
+        reports_router,
+        conflicts_router,
+        progress_router,
+    ],
     consumers=CONSUMERS,
     publishes=PUBLISHES,
+    workers=WORKERS,
 )
 
 

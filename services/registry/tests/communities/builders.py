@@ -18,6 +18,7 @@ from lcn_shared.auth import Role
 from lcn_shared.auth.keys import issue_key
 from lcn_shared.settings import PlatformSettings, asyncpg_dsn
 from lcn_shared.testing.fixtures import fetch, run_service, service_config, wait_until
+from lcn_shared.testing.problems import assert_problem as assert_problem
 
 PROBLEM_JSON = "application/problem+json"
 IssueKey = Callable[..., Awaitable[str]]
@@ -150,15 +151,6 @@ async def put_organisation(
     return await client.put(
         f"/v1/organisations/{organisation_id}", json={"name": name, "type": type_}, headers=coordinator.headers
     )
-
-
-def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
-    """The response is an RFC 9457 problem with this status; return its body."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM_JSON
-    problem: dict[str, Any] = response.json()
-    assert problem["status"] == status
-    return problem
 
 
 async def count_rows(platform: PlatformSettings, table: str, where: str = "true", *args: Any) -> int:

@@ -218,6 +218,16 @@ class ProblemCategory(Term):
     LOW_INFLOW = ("instroom", "7. Lage instroom", "7")
 
 
+class SuccessFactor(Term):
+    """The five must-haves of a public-private learning community (the 2017 study's tips for success)."""
+
+    ADDED_VALUE = ("meerwaarde", "1. Meerwaarde voor beide partijen", "added value", "1")
+    SHARED_OWNERSHIP = ("gedeeld-eigenaarschap", "2. Gedeeld eigenaarschap", "shared ownership", "2")
+    INNOVATION = ("realisatie-innovaties", "3. Realisatie van innovaties", "innovations", "3")
+    PHYSICAL_LOCATION = ("fysieke-locatie", "4. Fysieke locatie", "physical location", "gedeelde locatie", "4")
+    LEARNING_CULTURE = ("leercultuur", "5. Inzicht in de leercultuur van bedrijven", "learning culture", "5")
+
+
 class TargetGroup(Term):
     """Who the community's learning is for."""
 
@@ -298,6 +308,7 @@ VOCABULARIES: dict[str, type[Term]] = {
     "learning-functions": LearningFunction,
     "learning-forms": LearningForm,
     "problem-categories": ProblemCategory,
+    "success-factors": SuccessFactor,
     "target-groups": TargetGroup,
     "phases": Phase,
     "statuses": CommunityStatus,

@@ -1,0 +1,1 @@
+"""Completeness and timeliness of reporting: who has reported for a period, who is late, and the overdue notices."""

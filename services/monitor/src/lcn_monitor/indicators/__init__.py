@@ -1,0 +1,1 @@
+"""Indicators: their definitions, baselines, targets and observed figures, managed by coordinators."""

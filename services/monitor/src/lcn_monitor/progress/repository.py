@@ -1,0 +1,211 @@
+"""The queries behind every figure: registry measures over the read model on given dates, and the counted
+reports (one per community and period, merges resolved to their survivor) summed per period.
+
+A community is active on a date when it is not merged away, not planned, started by then (its start date, or the
+day it was registered) and not ended before it (its end date, or the day it became ended or absorbed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Date, Text, bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.types import TypeEngine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from lcn_monitor.figures import FIGURES
+from lcn_monitor.scopes import Scope
+
+ACTIVE_ON = """
+    c.merged_into IS NULL AND c.status <> 'planned'
+    AND coalesce(c.start_date, (c.registered_at AT TIME ZONE 'Europe/Amsterdam')::date) <= d.day
+    AND (c.status = 'active' OR coalesce(c.end_date, (c.updated_at AT TIME ZONE 'Europe/Amsterdam')::date) > d.day)
+"""
+STARTED_ON = "coalesce(c.start_date, (c.registered_at AT TIME ZONE 'Europe/Amsterdam')::date)"
+SINCE = f"(CAST(:since AS date) IS NULL OR {STARTED_ON} >= :since)"
+KINDS = "(cardinality(CAST(:kinds AS text[])) = 0 OR c.kinds && CAST(:kinds AS text[]))"
+SPEARHEADS_OF = "CAST(:spearheads AS jsonb) -> c.landsdeel"
+SPEARHEAD = (
+    f"({SPEARHEADS_OF} IS NULL OR jsonb_array_length({SPEARHEADS_OF}) = 0"
+    f" OR c.topsectors && ARRAY(SELECT jsonb_array_elements_text({SPEARHEADS_OF})))"
+)
+DATES = "unnest(CAST(:dates AS date[])) AS d(day)"
+# What each registry measure counts on a date, and what one part of its figure is.
+COUNTED = {
+    "communities_started_since": "count(DISTINCT c.community_id)",
+    "landsdelen_covered": "count(DISTINCT c.landsdeel)",
+    "organisations_reached": "count(DISTINCT p.organisation_id)",
+}
+PARTNERS = "LEFT JOIN LATERAL jsonb_object_keys(c.partners) AS p(organisation_id) ON TRUE"
+
+
+def scope_condition(scope: Scope, alias: str = "c") -> str:
+    """SQL for "in this scope", on the community `alias`."""
+    if scope.kind == "landsdeel":
+        return f"{alias}.landsdeel = :scope_code"
+    if scope.kind == "topsector":
+        return f":scope_code = ANY({alias}.topsectors)"
+    return "TRUE"
+
+
+def _measure_text(sql: str) -> TextClause:
+    """A measure's statement with the typed parameters it uses."""
+    types: dict[str, TypeEngine[Any]] = {"dates": ARRAY(Date), "kinds": ARRAY(Text), "spearheads": JSONB()}
+    return text(sql).bindparams(*(bindparam(name, type_=kind) for name, kind in types.items() if f":{name}" in sql))
+
+
+def _parameters(
+    sql: str,
+    *,
+    scope: Scope,
+    since: date | None,
+    kinds: Sequence[str],
+    spearheads: dict[str, list[str]],
+    dates: Sequence[date],
+) -> dict[str, Any]:
+    """The parameters of a measure's statement, those it uses."""
+    given = {
+        "scope_code": scope.code,
+        "since": since,
+        "kinds": list(kinds),
+        "spearheads": spearheads,
+        "dates": list(dates),
+    }
+    return {name: value for name, value in given.items() if f":{name}" in sql}
+
+
+def _conditions(measure: str) -> str:
+    """The conditions of a measure besides scope and activity."""
+    extra = {"communities_started_since": SINCE, "landsdelen_covered": SPEARHEAD, "organisations_reached": "TRUE"}
+    return f"{KINDS} AND {extra[measure]}"
+
+
+async def registry_series(
+    session: AsyncSession,
+    *,
+    measure: str,
+    scope: Scope,
+    since: date | None,
+    kinds: Sequence[str],
+    spearheads: dict[str, list[str]],
+    dates: Sequence[date],
+) -> dict[date, float]:
+    """The measure's value on each date, in one statement."""
+    partners = PARTNERS if measure == "organisations_reached" else ""
+    sql = (
+        f"SELECT d.day, {COUNTED[measure]} AS value FROM {DATES} "
+        f"LEFT JOIN community c ON {ACTIVE_ON} AND {scope_condition(scope)} AND {_conditions(measure)} {partners} "
+        "GROUP BY d.day"
+    )
+    parameters = _parameters(sql, scope=scope, since=since, kinds=kinds, spearheads=spearheads, dates=dates)
+    rows = await session.exec(_measure_text(sql), params=parameters)  # type: ignore[call-overload]
+    found = {row.day: float(row.value) for row in rows}
+    return {day: found.get(day, 0.0) for day in dates}
+
+
+async def registry_parts(
+    session: AsyncSession,
+    *,
+    measure: str,
+    scope: Scope,
+    since: date | None,
+    kinds: Sequence[str],
+    spearheads: dict[str, list[str]],
+    on: date,
+) -> list[dict[str, Any]]:
+    """What a registry figure is made of on a date: per part (a community, a landsdeel or an organisation) its
+    name and the communities behind it; each part counts one."""
+    partners = PARTNERS if measure == "organisations_reached" else ""
+    part = {
+        "communities_started_since": "c.community_id::text",
+        "landsdelen_covered": "c.landsdeel",
+        "organisations_reached": "p.organisation_id",
+    }[measure]
+    name = {
+        "communities_started_since": "min(c.name)",
+        "landsdelen_covered": "c.landsdeel",
+        "organisations_reached": "min(c.partners -> p.organisation_id ->> 'name')",
+    }[measure]
+    sql = (
+        f"SELECT {part} AS part, {name} AS name, "
+        "array_agg(c.community_id ORDER BY c.name, c.community_id) AS communities "
+        f"FROM {DATES} JOIN community c ON {ACTIVE_ON} AND {scope_condition(scope)} AND {_conditions(measure)} "
+        f"{partners} WHERE {part} IS NOT NULL GROUP BY {part} ORDER BY 2, 1"
+    )
+    parameters = _parameters(sql, scope=scope, since=since, kinds=kinds, spearheads=spearheads, dates=[on])
+    rows = await session.exec(_measure_text(sql), params=parameters)  # type: ignore[call-overload]
+    return [{"part": row.part, "name": row.name, "communities": list(row.communities)} for row in rows]
+
+
+COUNTED_REPORTS = f"""
+    SELECT r.report_id, r.community_id, r.period_id, r.source, r.approved_revision, s.community_id AS survivor_id,
+           s.name AS community_name, s.kinds, {", ".join(f"r.counted_{name} AS {name}" for name in FIGURES)},
+           row_number() OVER (
+               PARTITION BY s.community_id, r.period_id
+               ORDER BY (cc.report_id = r.report_id) DESC NULLS LAST, (r.community_id = s.community_id) DESC,
+                        r.approved_at, r.report_id
+           ) AS rank,
+           count(*) OVER (PARTITION BY s.community_id, r.period_id) AS rivals
+    FROM report r
+    JOIN community c ON c.community_id = r.community_id
+    JOIN community s ON s.community_id = c.survivor_id
+    LEFT JOIN report_conflict_choice cc ON cc.survivor_id = s.community_id AND cc.period_id = r.period_id
+    WHERE r.approved_revision IS NOT NULL
+"""
+
+
+def counted_reports(scope: Scope) -> str:
+    """The approved reports in the scope, each ranked among those on the same community and period: the first
+    counts (the coordinator's choice, else the survivor's own report, else the first approved)."""
+    return f"{COUNTED_REPORTS} AND {scope_condition(scope, 's')}"
+
+
+async def report_sums(session: AsyncSession, *, scope: Scope) -> list[dict[str, Any]]:
+    """Per period and per set of community kinds, the sum of each figure over the reports that count."""
+    sums = ", ".join(f"sum({name}) AS {name}" for name in FIGURES)
+    sql = (
+        f"SELECT period_id, kinds, {sums} FROM ({counted_reports(scope)}) ranked "
+        "WHERE rank = 1 GROUP BY period_id, kinds"
+    )
+    rows = await session.exec(text(sql), params={"scope_code": scope.code})  # type: ignore[call-overload]
+    return [dict(row._mapping) for row in rows]
+
+
+async def report_parts(
+    session: AsyncSession, *, scope: Scope, kinds: Sequence[str], period_ids: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The reports that count in the scope for the periods, on communities of `kinds` (any; all when empty)."""
+    sql = (
+        f"SELECT * FROM ({counted_reports(scope)}) ranked WHERE rank = 1 AND period_id = ANY(:periods) "
+        "AND (cardinality(CAST(:kinds AS text[])) = 0 OR kinds && CAST(:kinds AS text[])) "
+        "ORDER BY period_id, community_name, report_id"
+    )
+    statement = text(sql).bindparams(bindparam("kinds", type_=ARRAY(Text)))
+    rows = await session.exec(  # type: ignore[call-overload]
+        statement, params={"scope_code": scope.code, "kinds": list(kinds), "periods": list(period_ids)}
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+async def conflicts(session: AsyncSession, *, period_id: str | None) -> list[dict[str, Any]]:
+    """Every (community, period) with more than one approved report: each report, and whether it counts."""
+    sql = (
+        f"SELECT * FROM ({COUNTED_REPORTS}) ranked WHERE rivals > 1 "
+        "AND (CAST(:period AS text) IS NULL OR period_id = :period) ORDER BY period_id, survivor_id, rank"
+    )
+    rows = await session.exec(text(sql), params={"period": period_id})  # type: ignore[call-overload]
+    return [dict(row._mapping) for row in rows]
+
+
+async def survivor_of(session: AsyncSession, community_id: UUID) -> UUID | None:
+    """The community a (possibly merged-away) id counts under."""
+    rows = await session.exec(  # type: ignore[call-overload]
+        text("SELECT survivor_id FROM community WHERE community_id = :id"), params={"id": community_id}
+    )
+    found = rows.first()
+    return found.survivor_id if found is not None else None
