@@ -12,6 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from lcn_shared.migrations import create_idempotency_table
+
 revision: str = "c3f5a7b90004"
 down_revision: str | None = "c3f5a7b90003"
 branch_labels: str | Sequence[str] | None = None
@@ -19,7 +21,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Create the tables."""
+    """Create the tables, and the kit's table of answers under `Idempotency-Key` (a report's POST takes one)."""
+    create_idempotency_table()
     op.create_table(
         "indicator",
         sa.Column("key", sa.Text(), nullable=False),
@@ -264,6 +267,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop the tables."""
+    op.drop_table("idempotent_request")
     op.drop_table("report_revision")
     op.drop_table("report_conflict_choice")
     op.drop_index("ix_report_change_report", table_name="report_change")

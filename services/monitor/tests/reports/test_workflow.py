@@ -58,7 +58,9 @@ async def test_acceptance_reports_flow_draft_submitted_approved_and_only_then_co
     assert approved.json()["on_time"] is True
     assert before == after_submit  # submitted figures do not count yet
     assert (after_approval or 0) - (before or 0) == 120
-    events = await fetch(platform, "monitor", "SELECT event_type FROM outbox_message ORDER BY seq")
+    events = await fetch(
+        platform, "monitor", "SELECT event_type FROM outbox_message WHERE event_type LIKE '%.report.%' ORDER BY seq"
+    )
     assert [row["event_type"] for row in events] == [
         "nl.lcn.monitor.report.submitted.v1",
         "nl.lcn.monitor.report.approved.v1",
@@ -254,3 +256,20 @@ async def test_bad_reports_are_4xx_problems_and_write_nothing(platform: Platform
     assert_problem(unknown, 404)
     assert_problem(anonymous, 401)
     assert await fetch(platform, "monitor", "SELECT 1 FROM report") == []
+
+
+async def test_a_retried_post_with_the_same_idempotency_key_makes_one_report(
+    platform: PlatformSettings, api_key: IssueKey
+) -> None:
+    """A lost answer retried under the same `Idempotency-Key` replays the first answer; no second report."""
+    lead = await partner(api_key, "Drenthe College")
+    async with read_model(platform) as sessions:
+        community_id = await community(sessions, members=[member(lead)])
+    body = {"community_id": str(community_id), "period": "2026-H2", "figures": {"students": 3}}
+    headers = lead.headers | {"Idempotency-Key": "rapport-2026-h2-drenthe"}
+    async with monitor(platform) as client:
+        first = await client.post("/v1/reports", json=body, headers=headers)
+        again = await client.post("/v1/reports", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201, again.text
+    assert first.json()["report_id"] == again.json()["report_id"]
+    assert len(await fetch(platform, "monitor", "SELECT 1 FROM report")) == 1
