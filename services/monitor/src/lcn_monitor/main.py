@@ -7,6 +7,7 @@ from lcn_monitor.completeness.router import router as completeness_router
 from lcn_monitor.indicators.router import router as indicators_router
 from lcn_monitor.messaging import CONSUMERS, PUBLISHES
 from lcn_monitor.periods.router import router as periods_router
+from lcn_monitor.practices.router import router as practices_router
 from lcn_monitor.progress.router import router as progress_router
 from lcn_monitor.reports.conflicts_router import router as conflicts_router
 from lcn_monitor.reports.router import router as reports_router
@@ -26,6 +27,7 @@ MONITOR = ServiceDefinition(
         reports_router,
         conflicts_router,
         progress_router,
+        practices_router,
     ],
     consumers=CONSUMERS,
     publishes=PUBLISHES,

@@ -3,6 +3,7 @@
 from lcn_monitor.communities.models import CommunityView
 from lcn_monitor.indicators.models import Baseline, Indicator, IndicatorChange, IndicatorStatus, Observation, Target
 from lcn_monitor.periods.models import ReportingPeriod
+from lcn_monitor.practices.models import Practice, PracticeChange
 from lcn_monitor.reports.models import ConflictChoice, OverdueNotice, Report, ReportChange, ReportRevision
 from lcn_monitor.tables import MonitorTable
 
@@ -17,6 +18,8 @@ __all__ = [
     "IndicatorStatus",
     "Observation",
     "OverdueNotice",
+    "Practice",
+    "PracticeChange",
     "Report",
     "ReportChange",
     "ReportRevision",

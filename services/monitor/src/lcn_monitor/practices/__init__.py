@@ -1,0 +1,1 @@
+"""Good practices: what communities learned, searchable in Dutch, curated by coordinators."""
