@@ -34,6 +34,7 @@ from lcn_shared.messaging.consumer import DLQ_SUFFIX, EventConsumer
 from lcn_shared.messaging.relay import OutboxRelay
 from lcn_shared.messaging.topics import ensure_topics
 from lcn_shared.pages.rendering import mount_kit_static
+from lcn_shared.pages.sessions import install_sign_in
 from lcn_shared.problems import (
     PayloadTooLarge,
     UnhandledErrorMiddleware,
@@ -67,7 +68,8 @@ class ServiceDefinition:
     publishes: Sequence[type[EventContract]] = ()
     # Path prefixes (under /v1) that take bulk uploads up to `max_upload_bytes` instead of `max_body_bytes`.
     upload_paths: Sequence[str] = ()
-    # Routers of HTML pages (lcn_shared.pages): mounted without the /v1 prefix, beside the kit's static files.
+    # Routers of HTML pages (lcn_shared.pages): mounted without the /v1 prefix, beside the kit's static files and the
+    # kit's sign-in and sign-out pages.
     pages: Sequence[APIRouter] = ()
     # Background work of the service's own (lcn_shared.workers), run in the lifespan once the database is ready.
     workers: Sequence[Worker] = ()
@@ -140,6 +142,7 @@ def create_service_app(definition: ServiceDefinition, config: ServiceConfig | No
         app.include_router(router, prefix="/v1")
     if definition.pages:
         mount_kit_static(app)
+        install_sign_in(app)
         for router in definition.pages:
             app.include_router(router)
     _add_asyncapi_route(app, definition, broker)

@@ -62,6 +62,12 @@ class ServiceSettings(BaseSettings):
     max_body_bytes: int = 1_048_576
     max_upload_bytes: int = 64 * 1_048_576  # bulk feed deliveries, on the paths a service marks as uploads
     auth_cache_seconds: float = 2.0  # how long a revoked key may still pass: see ADR 0016
+    # A signed-in browser's session ends after this long unused, and this long after signing in at most (ADR 0026).
+    session_idle_seconds: float = Field(8 * 3600, gt=0)
+    session_lifetime_seconds: float = Field(7 * 24 * 3600, gt=0)
+    # Secure (and `__Host-`) session cookies even when a request arrives over plain http: behind a proxy that ends
+    # TLS without saying so. Over https they are Secure anyway.
+    session_cookie_secure: bool = False
     relay_enabled: bool = True
     # Off for an API-only replica, or a test that needs none: joining a consumer group waits for its rebalance.
     consumers_enabled: bool = True

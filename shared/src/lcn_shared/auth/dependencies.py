@@ -8,8 +8,9 @@ from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from lcn_shared.auth.keys import Principal, Role, digest, find_principal
+from lcn_shared.auth.keys import Principal, Role, digest, find_principal, find_principal_by_id
 from lcn_shared.db import SessionFactory
 from lcn_shared.problems import Forbidden, Unauthorized
 
@@ -27,13 +28,23 @@ class Authenticator:
 
     async def authenticate(self, key: str) -> Principal | None:
         """The key's principal; a revoked key stops working within `cache_seconds`."""
-        cache_key = digest(key)
+        return await self._cached(digest(key), lambda session: find_principal(session, key))
+
+    async def principal_of(self, key_id: str) -> Principal | None:
+        """The principal of the key with this id (a web session's), None once it is revoked; cached the same way."""
+        # A digest is hex, so an id-prefixed entry never collides with a key's.
+        return await self._cached(f"id:{key_id}", lambda session: find_principal_by_id(session, key_id))
+
+    async def _cached(
+        self, cache_key: str, find: Callable[[AsyncSession], Awaitable[Principal | None]]
+    ) -> Principal | None:
+        """The cached answer for `cache_key` while fresh, else `find`'s, remembered."""
         now = time.monotonic()
         cached = self._cache.get(cache_key)
         if cached and now - cached[0] < self.cache_seconds:
             return cached[1]
         async with self.session_factory() as session:
-            principal = await find_principal(session, key)
+            principal = await find(session)
         if len(self._cache) > 10_000:  # bound memory against floods of random keys
             self._cache.clear()
         self._cache[cache_key] = (now, principal)

@@ -11,10 +11,10 @@ from enum import StrEnum
 from uuid import UUID
 
 from sqlalchemy import Column, DateTime, Text, func
-from sqlmodel import Field, col, select
+from sqlmodel import Field, col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from lcn_shared.auth.tables import IdentityTable
+from lcn_shared.auth.tables import IdentityTable, WebSession
 from lcn_shared.db import create_engine, create_session_factory, unit_of_work
 from lcn_shared.settings import IDENTITY, PlatformSettings
 
@@ -114,6 +114,17 @@ async def find_principal(session: AsyncSession, key: str) -> Principal | None:
     row = (await session.exec(select(ApiKey).where(ApiKey.key_id == parts[1]))).first()
     if row is None or row.revoked_at is not None or not hmac.compare_digest(row.key_hash, digest(key)):
         return None
+    return _principal(row)
+
+
+async def find_principal_by_id(session: AsyncSession, key_id: str) -> Principal | None:
+    """The principal of a stored key by its id (a web session's key), or None when it is unknown or revoked."""
+    row = await session.get(ApiKey, key_id)
+    return None if row is None or row.revoked_at is not None else _principal(row)
+
+
+def _principal(row: ApiKey) -> Principal:
+    """The principal a stored key speaks for."""
     return Principal(
         key_id=row.key_id,
         role=Role(row.role),
@@ -133,7 +144,8 @@ async def list_keys(session: AsyncSession) -> list[ApiKey]:
 
 
 async def revoke_key(session: AsyncSession, *, named: str) -> ApiKey:
-    """Revoke the key that `named` designates: the key itself, its id, or a unique prefix of its id."""
+    """Revoke the key that `named` designates (the key itself, its id, or a unique prefix of its id); its web sessions
+    end with it."""
     parts = named.split("_", 2)
     prefix = parts[1] if len(parts) == 3 and parts[0] == KEY_PREFIX else named
     if len(prefix) < 4:
@@ -147,6 +159,8 @@ async def revoke_key(session: AsyncSession, *, named: str) -> ApiKey:
         key.revoked_at = datetime.now(UTC)
         session.add(key)
         await session.flush()
+    # Browsers signed in with the key are signed out in the same transaction, not once a cache expires.
+    await session.exec(delete(WebSession).where(col(WebSession.key_id) == key.key_id))
     return key
 
 

@@ -92,5 +92,38 @@ KIT_MESSAGES = Messages(
         "problem_errors_caption": {DUTCH: "Wat er mis is", ENGLISH: "What is wrong"},
         "problem_back": {DUTCH: "Opnieuw beginnen", ENGLISH: "Start again"},
         "problem_trace": {DUTCH: "Kenmerk (noem dit bij een melding)", ENGLISH: "Reference (quote it when reporting)"},
+        "sign_in": {DUTCH: "Inloggen", ENGLISH: "Sign in"},
+        "sign_in_lead": {
+            DUTCH: "Log in met de API-sleutel die u van de beheerder van het platform hebt gekregen.",
+            ENGLISH: "Sign in with the API key the platform's administrator gave you.",
+        },
+        "api_key": {DUTCH: "API-sleutel", ENGLISH: "API key"},
+        "api_key_hint": {
+            DUTCH: "De sleutel begint met lcn_. Deze browser bewaart alleen een sessie, nooit de sleutel zelf.",
+            ENGLISH: "The key starts with lcn_. This browser keeps only a session, never the key itself.",
+        },
+        "sign_in_problem": {DUTCH: "Er is een probleem", ENGLISH: "There is a problem"},
+        "sign_in_empty": {DUTCH: "Vul uw API-sleutel in.", ENGLISH: "Enter your API key."},
+        "sign_in_refused": {
+            DUTCH: "Deze API-sleutel is onbekend of ingetrokken. Controleer de sleutel en probeer het opnieuw.",
+            ENGLISH: "This API key is unknown or revoked. Check the key and try again.",
+        },
+        "signed_out": {DUTCH: "U bent uitgelogd.", ENGLISH: "You are signed out."},
+        "session": {DUTCH: "Uw sessie", ENGLISH: "Your session"},
+        "signed_in_as": {DUTCH: "Ingelogd als {who}", ENGLISH: "Signed in as {who}"},
+        "sign_out": {DUTCH: "Uitloggen", ENGLISH: "Sign out"},
+        "role_admin": {DUTCH: "beheerder", ENGLISH: "administrator"},
+        "role_coordinator": {DUTCH: "coördinator", ENGLISH: "coordinator"},
+        "role_conference_team": {DUTCH: "conferentieteam", ENGLISH: "conference team"},
+        "role_partner": {DUTCH: "partner", ENGLISH: "partner"},
+        "role_feed": {DUTCH: "feed", ENGLISH: "feed"},
+        "role_refused": {
+            DUTCH: "Met de rol {role} hebt u geen toegang tot deze pagina. Log in met een andere sleutel.",
+            ENGLISH: "The role {role} gives no access to this page. Sign in with another key.",
+        },
+        "form_refused": {
+            DUTCH: "Dit formulier is geweigerd: het kwam niet van deze site of is verlopen. Laad de pagina opnieuw.",
+            ENGLISH: "This form was refused: it did not come from this site, or it has expired. Reload the page.",
+        },
     }
 )

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -49,6 +50,9 @@ PAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
+# What a form's CSRF token is named, and where a request keeps its session and that token (`pages.sessions`).
+CSRF_FIELD = "csrf_token"
+SIGNED_IN_STATE, CSRF_STATE = "lcn_signed_in", "lcn_csrf_token"
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -118,8 +122,9 @@ def language_links(request: Request, current: str) -> list[dict[str, Any]]:
 class Pages:
     """A service's pages: its templates folder searched before the kit's, its messages merged over the kit's.
 
-    Templates extend `kit/base.html` and fill its blocks; each gets `t` (translate), `lang`, `link` and
-    `static_url`, besides what the route passes.
+    Templates extend `kit/base.html` and fill its blocks; each gets `t` (translate), `lang`, `link`, `static_url`,
+    `signed_in_as` (the principal of a page behind `signed_in`, else None) and `csrf_field()`, besides what the
+    route passes.
     """
 
     def __init__(self, templates: Path | None = None, messages: Messages | None = None) -> None:
@@ -143,6 +148,8 @@ class Pages:
             languages=language_links(request, language),
             link=partial(page_link, request),
             static_url=lambda name: static_url(request, name),
+            signed_in_as=getattr(request.state, SIGNED_IN_STATE, None),
+            csrf_field=partial(csrf_field, request),
             **context,
         )
         headers = {**PAGE_HEADERS, "Content-Language": language}
@@ -159,6 +166,14 @@ class Pages:
             back=back,
             trace_id=current_trace_id(),
         )
+
+
+def csrf_field(request: Request) -> Markup:
+    """The hidden field that carries the request's CSRF token in a POST form (`{{ csrf_field() }}`)."""
+    token = getattr(request.state, CSRF_STATE, None)
+    if token is None:
+        raise RuntimeError("csrf_field() needs a page behind `signed_in` (or the sign-in page): no token to put in")
+    return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token)
 
 
 def query_model(request: Request, model: type[Model], *, exclude: Collection[str] = ()) -> Model:
