@@ -1,0 +1,74 @@
+"""Replaying a topic from its first record: for rebuilding a read model from the events that made it.
+
+The records are read without joining a consumer group (nothing is committed, the live consumers are not disturbed),
+up to the end offsets seen when the replay starts, in batches; within a partition in offset order, so one key's
+events keep their order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from lcn_shared.envelope import Envelope, EnvelopeError, from_kafka
+
+FETCH_BYTES = 8 * 1_048_576
+
+
+class IncompleteTopic(RuntimeError):
+    """The topic no longer holds its first records (retention dropped them): a replay would miss events."""
+
+
+@dataclass(frozen=True)
+class ReplayedBatch:
+    """Events read in one fetch, and the records that were no CloudEvent (skipped, counted)."""
+
+    events: list[Envelope]
+    unreadable: int
+
+
+async def replay(
+    bootstrap_servers: str, topic: str, *, max_records: int = 10_000, require_complete: bool = False
+) -> AsyncIterator[ReplayedBatch]:
+    """Every record of `topic` up to its end when the replay starts, as batches of envelopes; IncompleteTopic first
+    when `require_complete` and a partition no longer starts at offset 0."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        enable_auto_commit=False,
+        max_partition_fetch_bytes=FETCH_BYTES,
+        fetch_max_bytes=FETCH_BYTES,
+    )
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, number) for number in sorted(consumer.partitions_for_topic(topic) or ())]
+        if not partitions:
+            return
+        consumer.assign(partitions)
+        if require_complete:
+            first = await consumer.beginning_offsets(partitions)
+            if gaps := sorted(
+                f"{partition.topic}[{partition.partition}]" for partition in partitions if first[partition]
+            ):
+                raise IncompleteTopic(f"retention dropped the first records of {', '.join(gaps)}")
+        await consumer.seek_to_beginning(*partitions)
+        end = await consumer.end_offsets(partitions)
+        remaining = {partition for partition in partitions if end[partition] > 0}
+        while remaining:
+            fetched = await consumer.getmany(*remaining, timeout_ms=1000, max_records=max_records)
+            events: list[Envelope] = []
+            unreadable = 0
+            for partition, records in fetched.items():
+                for record in records:
+                    if record.offset >= end[partition]:
+                        continue  # written after the replay began: the live consumer applies it
+                    try:
+                        events.append(from_kafka(record.headers, record.value))
+                    except EnvelopeError:
+                        unreadable += 1
+            if events or unreadable:
+                yield ReplayedBatch(events, unreadable)
+            remaining = {partition for partition in remaining if await consumer.position(partition) < end[partition]}
+    finally:
+        await consumer.stop()
