@@ -23,7 +23,9 @@ async def ensure_topics(bootstrap_servers: str, topics: Iterable[str], *, partit
         missing = sorted(set(topics) - existing)
         if missing:
             try:
-                await admin.create_topics([NewTopic(name, partitions, 1, topic_configs=TOPIC_CONFIG) for name in missing])
+                await admin.create_topics(
+                    [NewTopic(name, partitions, 1, topic_configs=TOPIC_CONFIG) for name in missing]
+                )
             except TopicAlreadyExistsError:  # another replica was faster
                 pass
             log.info("created topics %s", ", ".join(missing))
