@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, status
 from fastapi.responses import JSONResponse
@@ -53,6 +54,28 @@ def checked_scope(scope: ScopeParameter) -> str:
 
 
 CheckedScope = Annotated[str, Depends(checked_scope)]
+
+
+@dataclass(frozen=True)
+class Change:
+    """What every change of an indicator needs: its unit of work, who changes it, when, and the ETag it read."""
+
+    session: AsyncSession
+    principal: Principal
+    now: datetime
+    expected_version: int | None
+
+    def by(self) -> dict[str, Any]:
+        """The keyword arguments every change function of the service takes."""
+        return {"expected_version": self.expected_version, "principal": self.principal, "now": self.now}
+
+
+def change_of(session: SessionDep, principal: Coordinator, clock: ClockDep, if_match: IfMatch = None) -> Change:
+    """A coordinator's change, checked against `If-Match`."""
+    return Change(session, principal, clock.now(), expected_version(if_match))
+
+
+Changing = Annotated[Change, Depends(change_of)]
 
 
 async def _answer(session: AsyncSession, key: str, *, status_code: int = 200) -> JSONResponse:
@@ -111,45 +134,35 @@ async def put_baseline(
     key: Key,
     scope: CheckedScope,
     data: BaselineIn,
-    session: SessionDep,
-    principal: Coordinator,
-    clock: ClockDep,
-    if_match: IfMatch = None,
+    change: Changing,
 ) -> JSONResponse:
     """Set the baseline in a scope."""
     await service.put_baseline(
-        session,
+        change.session,
         key=key,
         scope=scope,
         data=data,
-        expected_version=expected_version(if_match),
-        principal=principal,
-        now=clock.now(),
+        **change.by(),
     )
-    return await _answer(session, key)
+    return await _answer(change.session, key)
 
 
 @router.delete("/{key}/baselines/{scope}", response_model=IndicatorPublic, responses=PROBLEMS)
 async def remove_baseline(
     key: Key,
     scope: CheckedScope,
-    session: SessionDep,
-    principal: Coordinator,
-    clock: ClockDep,
-    if_match: IfMatch = None,
+    change: Changing,
 ) -> JSONResponse:
     """Remove the baseline in a scope."""
     await service.remove_part(
-        session,
+        change.session,
         key=key,
         part="baseline",
         scope=scope,
         identity=(),
-        expected_version=expected_version(if_match),
-        principal=principal,
-        now=clock.now(),
+        **change.by(),
     )
-    return await _answer(session, key)
+    return await _answer(change.session, key)
 
 
 @router.put("/{key}/targets/{scope}/{due_on}", response_model=IndicatorPublic, responses=PROBLEMS)
@@ -158,23 +171,18 @@ async def put_target(
     scope: CheckedScope,
     due_on: DueOn,
     data: TargetIn,
-    session: SessionDep,
-    principal: Coordinator,
-    clock: ClockDep,
-    if_match: IfMatch = None,
+    change: Changing,
 ) -> JSONResponse:
     """Set the target for a date in a scope (and its trajectory, when it is not a straight line)."""
     await service.put_target(
-        session,
+        change.session,
         key=key,
         scope=scope,
         due_on=due_on,
         data=data,
-        expected_version=expected_version(if_match),
-        principal=principal,
-        now=clock.now(),
+        **change.by(),
     )
-    return await _answer(session, key)
+    return await _answer(change.session, key)
 
 
 @router.delete("/{key}/targets/{scope}/{due_on}", response_model=IndicatorPublic, responses=PROBLEMS)
@@ -182,23 +190,18 @@ async def remove_target(
     key: Key,
     scope: CheckedScope,
     due_on: DueOn,
-    session: SessionDep,
-    principal: Coordinator,
-    clock: ClockDep,
-    if_match: IfMatch = None,
+    change: Changing,
 ) -> JSONResponse:
     """Remove a target."""
     await service.remove_part(
-        session,
+        change.session,
         key=key,
         part="target",
         scope=scope,
         identity=(due_on,),
-        expected_version=expected_version(if_match),
-        principal=principal,
-        now=clock.now(),
+        **change.by(),
     )
-    return await _answer(session, key)
+    return await _answer(change.session, key)
 
 
 @router.put("/{key}/observations/{scope}/{period}", response_model=IndicatorPublic, responses=PROBLEMS)
@@ -207,23 +210,18 @@ async def put_observation(
     scope: CheckedScope,
     period: PeriodParameter,
     data: ObservationIn,
-    session: SessionDep,
-    principal: Coordinator,
-    clock: ClockDep,
-    if_match: IfMatch = None,
+    change: Changing,
 ) -> JSONResponse:
     """Set the figure a programme reported for the scope as a whole for a period (report indicators)."""
     await service.put_observation(
-        session,
+        change.session,
         key=key,
         scope=scope,
         period_id=period,
         data=data,
-        expected_version=expected_version(if_match),
-        principal=principal,
-        now=clock.now(),
+        **change.by(),
     )
-    return await _answer(session, key)
+    return await _answer(change.session, key)
 
 
 @router.delete("/{key}/observations/{scope}/{period}", response_model=IndicatorPublic, responses=PROBLEMS)
@@ -231,23 +229,18 @@ async def remove_observation(
     key: Key,
     scope: CheckedScope,
     period: PeriodParameter,
-    session: SessionDep,
-    principal: Coordinator,
-    clock: ClockDep,
-    if_match: IfMatch = None,
+    change: Changing,
 ) -> JSONResponse:
     """Remove an observation."""
     await service.remove_part(
-        session,
+        change.session,
         key=key,
         part="observation",
         scope=scope,
         identity=(period,),
-        expected_version=expected_version(if_match),
-        principal=principal,
-        now=clock.now(),
+        **change.by(),
     )
-    return await _answer(session, key)
+    return await _answer(change.session, key)
 
 
 @router.get("/{key}/history", response_model=IndicatorChangesPublic, responses=PROBLEMS)
