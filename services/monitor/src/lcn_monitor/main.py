@@ -4,6 +4,8 @@ from fastapi import FastAPI
 
 from lcn_monitor.communities.router import router as communities_router
 from lcn_monitor.completeness.router import router as completeness_router
+from lcn_monitor.dashboard.pages import mount_dashboard_static
+from lcn_monitor.dashboard.pages import router as dashboard_pages
 from lcn_monitor.indicators.router import router as indicators_router
 from lcn_monitor.messaging import CONSUMERS, PUBLISHES
 from lcn_monitor.periods.router import router as periods_router
@@ -29,6 +31,7 @@ MONITOR = ServiceDefinition(
         progress_router,
         practices_router,
     ],
+    pages=[dashboard_pages],
     consumers=CONSUMERS,
     publishes=PUBLISHES,
     workers=WORKERS,
@@ -37,4 +40,6 @@ MONITOR = ServiceDefinition(
 
 def create_app(config: ServiceConfig | None = None) -> FastAPI:
     """The monitor's ASGI app."""
-    return create_service_app(MONITOR, config)
+    app = create_service_app(MONITOR, config)
+    mount_dashboard_static(app)
+    return app

@@ -1,0 +1,171 @@
+"""The words of the dashboard pages, Dutch first (the kit's own words are in lcn_shared.pages.i18n)."""
+
+from __future__ import annotations
+
+from lcn_shared.pages import DUTCH as NL
+from lcn_shared.pages import ENGLISH as EN
+from lcn_shared.pages import Messages
+
+STATUSES = {
+    "on_track": {NL: "Op koers", EN: "On track"},
+    "at_risk": {NL: "Risico op achterstand", EN: "At risk"},
+    "off_track": {NL: "Achter op schema", EN: "Off track"},
+    "reached": {NL: "Doel bereikt", EN: "Target reached"},
+    "none": {NL: "Geen doel in deze scope", EN: "No target in this scope"},
+}
+STATES = {
+    "on_time": {NL: "Op tijd", EN: "On time"},
+    "late": {NL: "Te laat", EN: "Late"},
+    "missing": {NL: "Ontbreekt", EN: "Missing"},
+    "pending": {NL: "Nog niet ingediend, termijn loopt", EN: "Not yet submitted, still due"},
+}
+PARTS = {
+    "report": {NL: "Rapportage", EN: "Report"},
+    "observation": {NL: "Opgave van het programma", EN: "Programme's own figure"},
+    "baseline": {NL: "Nulmeting", EN: "Baseline"},
+    "community": {NL: "Leergemeenschap", EN: "Learning community"},
+    "landsdeel": {NL: "Landsdeel", EN: "Landsdeel (region)"},
+    "organisation": {NL: "Organisatie", EN: "Organisation"},
+}
+
+MESSAGES = Messages(
+    {
+        **{f"status_{name}": texts for name, texts in STATUSES.items()},
+        **{f"state_{name}": texts for name, texts in STATES.items()},
+        **{f"part_{name}": texts for name, texts in PARTS.items()},
+        "navigation": {NL: "Volgsysteem", EN: "Monitor"},
+        "nav_dashboard": {NL: "Voortgang", EN: "Progress"},
+        "nav_completeness": {NL: "Volledigheid rapportages", EN: "Reporting completeness"},
+        "dashboard_title": {NL: "Voortgang van de indicatoren", EN: "Progress of the indicators"},
+        "dashboard_lead": {
+            NL: "De stand op {date} voor {scope}. Bij elke grafiek staat een tabel met dezelfde cijfers.",
+            EN: "The figures on {date} for {scope}. Every chart comes with a table of the same numbers.",
+        },
+        "scope_form_heading": {NL: "Deel van het netwerk", EN: "Part of the network"},
+        "field_scope": {NL: "Landelijk, landsdeel of topsector", EN: "National, landsdeel or top sector"},
+        "scope_national": {NL: "Heel Nederland (landelijk)", EN: "The whole Netherlands (national)"},
+        "scope_landsdelen": {NL: "Landsdelen", EN: "Landsdelen (regions)"},
+        "scope_topsectors": {NL: "Topsectoren", EN: "Top sectors"},
+        "scope_landsdeel": {NL: "landsdeel {label}", EN: "landsdeel {label}"},
+        "scope_topsector": {NL: "topsector {label}", EN: "top sector {label}"},
+        "show": {NL: "Tonen", EN: "Show"},
+        "summary_heading": {NL: "In het kort", EN: "At a glance"},
+        "summary_lead": {NL: "{count} indicatoren, naar status:", EN: "{count} indicators, by status:"},
+        "indicators_heading": {NL: "Indicatoren", EN: "Indicators"},
+        "no_indicators": {NL: "Er zijn nog geen indicatoren.", EN: "There are no indicators yet."},
+        "status": {NL: "Status", EN: "Status"},
+        "figure_actual": {NL: "Stand", EN: "Figure"},
+        "figure_target": {NL: "Doel", EN: "Target"},
+        "figure_expected": {NL: "Verwacht volgens traject", EN: "Expected on the trajectory"},
+        "figure_baseline": {NL: "Nulmeting", EN: "Baseline"},
+        "value_on": {NL: "{value} op {date}", EN: "{value} on {date}"},
+        "value_by": {NL: "{value} uiterlijk {date}", EN: "{value} by {date}"},
+        "no_figure": {NL: "nog geen cijfer", EN: "no figure yet"},
+        "chart_title": {NL: "Grafiek: {name}", EN: "Chart: {name}"},
+        "chart_bars": {
+            NL: "Staafdiagram met de stand per periode, van {first} tot en met {last}.",
+            EN: "Bar chart of the figure per period, from {first} to {last}.",
+        },
+        "chart_latest": {NL: "Laatste stand: {value} in {period}.", EN: "Latest figure: {value} in {period}."},
+        "chart_empty": {NL: "Er zijn nog geen cijfers per periode.", EN: "There are no figures per period yet."},
+        "chart_trajectory": {
+            NL: "De lijn met punten is het verwachte verloop volgens het traject.",
+            EN: "The line with dots is the expected course on the trajectory.",
+        },
+        "chart_target": {NL: "De stippellijn is het doel: {target}.", EN: "The dashed line is the target: {target}."},
+        "chart_table": {
+            NL: "Dezelfde cijfers staan in de tabel bij de grafiek.",
+            EN: "The same numbers are in the table with the chart.",
+        },
+        "chart_target_text": {NL: "Doel {value}", EN: "Target {value}"},
+        "legend_bars": {NL: "Stand per periode", EN: "Figure per period"},
+        "legend_trajectory": {NL: "Verwacht volgens traject", EN: "Expected on the trajectory"},
+        "legend_target": {NL: "Doel", EN: "Target"},
+        "legend_goal": {NL: "Doel op de einddatum", EN: "Target at its due date"},
+        "table_view": {NL: "Tabel bij de grafiek", EN: "Table of the chart"},
+        "table_caption": {
+            NL: "{name}: stand en verwachting per periode",
+            EN: "{name}: figure and expectation per period",
+        },
+        "table_caption_values": {NL: "{name}: stand per periode", EN: "{name}: figure per period"},
+        "column_period": {NL: "Periode", EN: "Period"},
+        "column_value": {NL: "Stand", EN: "Figure"},
+        "column_expected": {NL: "Verwacht", EN: "Expected"},
+        "drill_link": {NL: "Waaruit bestaat dit cijfer?", EN: "What makes up this figure?"},
+        "back_to_dashboard": {NL: "Terug naar de voortgang", EN: "Back to progress"},
+        "drill_lead": {
+            NL: "{value} voor {scope}, {when}. Hieronder staan de onderdelen waaruit dit cijfer bestaat.",
+            EN: "{value} for {scope}, {when}. Below are the parts that make up this figure.",
+        },
+        "when_today": {NL: "stand op {date}", EN: "as of {date}"},
+        "when_period": {NL: "periode {period}", EN: "period {period}"},
+        "course_heading": {NL: "Verloop per periode", EN: "Course per period"},
+        "choose_heading": {NL: "Scope en periode", EN: "Scope and period"},
+        "field_period": {NL: "Periode", EN: "Period"},
+        "period_today": {NL: "Vandaag ({date})", EN: "Today ({date})"},
+        "parts_heading": {NL: "Onderdelen", EN: "Parts"},
+        "parts_caption": {
+            NL: "Onderdelen van het cijfer (pagina {page} van {pages})",
+            EN: "Parts of the figure (page {page} of {pages})",
+        },
+        "parts_none": {NL: "Dit cijfer heeft (nog) geen onderdelen.", EN: "This figure has no parts (yet)."},
+        "parts_sum": {NL: "Som van alle {count} onderdelen", EN: "Sum of all {count} parts"},
+        "parts_add_up": {
+            NL: "De {count} onderdelen tellen op tot {total}, het getoonde cijfer.",
+            EN: "The {count} parts add up to {total}, the figure shown.",
+        },
+        "column_kind": {NL: "Soort", EN: "Kind"},
+        "column_what": {NL: "Wat", EN: "What"},
+        "column_revision": {NL: "Revisie", EN: "Revision"},
+        "column_source": {NL: "Bron", EN: "Source"},
+        "column_part_value": {NL: "Waarde", EN: "Value"},
+        "ratio_heading": {NL: "Een verhouding", EN: "A ratio"},
+        "ratio_lead": {
+            NL: "Dit cijfer is de teller gedeeld door de noemer. Elk van beide heeft eigen onderdelen.",
+            EN: "This figure is the numerator divided by the denominator. Each has parts of its own.",
+        },
+        "numerator": {NL: "Teller", EN: "Numerator"},
+        "denominator": {NL: "Noemer", EN: "Denominator"},
+        "previous_page": {NL: "Vorige pagina", EN: "Previous page"},
+        "next_page": {NL: "Volgende pagina", EN: "Next page"},
+        "pagination": {NL: "Paginering", EN: "Pagination"},
+        "completeness_title": {NL: "Volledigheid van de rapportages", EN: "Completeness of the reports"},
+        "completeness_lead": {
+            NL: "Periode {period} ({starts} tot en met {ends}) voor {scope}. Uiterste inleverdatum: {deadline}.",
+            EN: "Period {period} ({starts} to {ends}) for {scope}. Reports are due by {deadline}.",
+        },
+        "reports_required": {
+            NL: "Elke actieve leergemeenschap rapporteert over deze periode.",
+            EN: "Every active learning community reports on this period.",
+        },
+        "reports_optional": {
+            NL: "Rapporteren over deze periode was niet verplicht.",
+            EN: "Reporting on this period was not required.",
+        },
+        "field_state": {NL: "Rapportage", EN: "Report"},
+        "state_all": {NL: "Alle", EN: "All"},
+        "totals_caption": {NL: "Totalen voor periode {period}", EN: "Totals for period {period}"},
+        "total_expected": {NL: "Verwacht", EN: "Expected"},
+        "share_on_time": {NL: "Aandeel op tijd", EN: "Share on time"},
+        "share_reported": {NL: "Aandeel ingediend", EN: "Share submitted"},
+        "column_count": {NL: "Aantal", EN: "Number"},
+        "column_share": {NL: "Aandeel", EN: "Share"},
+        "list_heading": {NL: "Per leergemeenschap", EN: "Per learning community"},
+        "list_caption": {
+            NL: "Leergemeenschappen, op naam (pagina {page} van {pages})",
+            EN: "Learning communities, by name (page {page} of {pages})",
+        },
+        "list_empty": {NL: "Geen leergemeenschappen op deze pagina.", EN: "No learning communities on this page."},
+        "column_community": {NL: "Leergemeenschap", EN: "Learning community"},
+        "column_landsdeel": {NL: "Landsdeel", EN: "Landsdeel"},
+        "column_state": {NL: "Rapportage", EN: "Report"},
+        "column_submitted": {NL: "Eerst ingediend", EN: "First submitted"},
+        "column_noticed": {NL: "Gemeld als te laat", EN: "Noticed as overdue"},
+        "per_period_heading": {NL: "Per periode", EN: "Per period"},
+        "per_period_caption": {
+            NL: "Volledigheid per verplichte periode voor {scope}",
+            EN: "Completeness per required period for {scope}",
+        },
+        "no_periods": {NL: "Er zijn nog geen rapportageperiodes.", EN: "There are no reporting periods yet."},
+    }
+)
