@@ -12,6 +12,8 @@ from lcn_monitor.periods.router import router as periods_router
 from lcn_monitor.practices.router import router as practices_router
 from lcn_monitor.progress.router import router as progress_router
 from lcn_monitor.reports.conflicts_router import router as conflicts_router
+from lcn_monitor.reports.deliveries_router import DELIVERIES_PATH
+from lcn_monitor.reports.deliveries_router import router as deliveries_router
 from lcn_monitor.reports.router import router as reports_router
 from lcn_monitor.workers import WORKERS
 from lcn_shared.app import ServiceDefinition, create_service_app
@@ -26,11 +28,13 @@ MONITOR = ServiceDefinition(
         indicators_router,
         periods_router,
         completeness_router,
+        deliveries_router,
         reports_router,
         conflicts_router,
         progress_router,
         practices_router,
     ],
+    upload_paths=[DELIVERIES_PATH],
     pages=[dashboard_pages],
     consumers=CONSUMERS,
     publishes=PUBLISHES,

@@ -10,4 +10,5 @@ SERVICE = ServicePlugin(
     app="lcn_monitor.main:create_app",
     migrations=Path(__file__).resolve().parents[2] / "migrations",
     metadata="lcn_monitor.models:metadata",
+    cli="lcn_monitor.cli:register",
 )

@@ -1,6 +1,6 @@
 """The client side of a bulk upload (`lcn feeds import`, `lcn monitor reports import`): a file read in its own
-encoding and split into batches in its own format, each POSTed with retries, a service found through the dev
-stack's state files, and a progress column in records per second."""
+encoding and split into batches in its own format, each POSTed with retries, a service and a key found through the
+dev stack's state files, a progress bar in records per second, and the results shown and written."""
 
 from __future__ import annotations
 
@@ -14,7 +14,17 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import httpx
-from rich.progress import ProgressColumn, Task
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
 from rich.text import Text
 
 from lcn_shared.deliveries import MEDIA_TYPES, DeliveryFormat, decode, sniff_delimiter
@@ -28,6 +38,7 @@ SENT_MEDIA_TYPES: dict[DeliveryFormat, str] = {
 }
 TRIES = 3
 RETRY_BACKOFF_SECONDS = 0.5
+REJECTIONS_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -141,6 +152,21 @@ def service_url(service: str, default_port: int, url: str | None, *, environ: Ma
     return str(found).rstrip("/") if found else f"http://127.0.0.1:{default_port}"
 
 
+def find_key(
+    key: str | None, *, environ: Mapping[str, str], source: str | None = None, role: str | None = None
+) -> str | None:
+    """`key`, else `LCN_API_KEY`, else the dev stack's (credentials.json): the feed key of `source`, else the key of
+    `role`; None when there is none."""
+    if key or environ.get("LCN_API_KEY"):
+        return key or environ["LCN_API_KEY"]
+    credentials = state_file(environ, "credentials.json")
+    for feed in credentials.get("feeds", []) if source is not None else []:
+        if isinstance(feed, dict) and feed.get("source") == source and feed.get("key"):
+            return str(feed["key"])
+    found = credentials.get(role) if role is not None else None
+    return found if isinstance(found, str) and found else None
+
+
 def problem_message(response: httpx.Response) -> str:
     """`HTTP 403 Forbidden: detail` from a problem+json (or any) error response."""
     try:
@@ -182,3 +208,38 @@ class RateColumn(ProgressColumn):
         """The task's speed in records per second."""
         speed = task.finished_speed or task.speed
         return Text(f"{speed:,.0f} records/s" if speed else "- records/s", style="progress.data.speed")
+
+
+def progress_bar(console: Console) -> Progress:
+    """A bar with records done of the total, their rate, the time left and the task's `counts` so far."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn())
+    return Progress(*columns, TimeRemainingColumn(), TextColumn("{task.fields[counts]}"), console=console)
+
+
+def live_counts(counts: Mapping[str, int], names: Sequence[str]) -> str:
+    """`added 10  updated 2  ...`: the counts of `names`, for the progress bar."""
+    return "  ".join(f"{name} {counts.get(name, 0):,}" for name in names)
+
+
+def rejections_table(results: Sequence[Mapping[str, Any]], columns: Mapping[str, str], *, option: str) -> Table | None:
+    """The first rejected records with their reasons (`columns`: heading -> field of a result), or nothing when
+    none was rejected; `option` is the one that writes them all."""
+    rejected = [result for result in results if result.get("outcome") == "rejected"]
+    if not rejected:
+        return None
+    more = len(rejected) - REJECTIONS_SHOWN
+    caption = f"{more:,} more rejected; {option} writes them all" if more > 0 else None
+    table = Table(title=f"rejected records ({len(rejected):,})", caption=caption)
+    for heading in columns:
+        table.add_column(heading, overflow="fold")  # ids and reasons shown whole, however narrow the terminal
+    for result in rejected[:REJECTIONS_SHOWN]:
+        table.add_row(*(str(result.get(name) or "-") for name in columns.values()))
+    return table
+
+
+def write_results(results: Sequence[Mapping[str, Any]], path: Path, columns: Sequence[str]) -> None:
+    """Every record's result as CSV, in delivery order."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows({name: result.get(name) or "" for name in columns} for result in results)

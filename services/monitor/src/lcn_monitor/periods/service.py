@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -34,6 +35,12 @@ def is_past_deadline(period: ReportingPeriod, now: datetime) -> bool:
 def on_time(period: ReportingPeriod, submitted_at: datetime | None) -> bool:
     """True when a report was first submitted by the end of the deadline day."""
     return submitted_at is not None and today(submitted_at) <= period.deadline
+
+
+def period_before(period: ReportingPeriod, ordered: Sequence[ReportingPeriod]) -> str | None:
+    """The period just before this one among every period (oldest first), if any."""
+    earlier = [other.period_id for other in ordered if other.ends_on < period.starts_on]
+    return earlier[-1] if earlier else None
 
 
 async def get_period(session: AsyncSession, *, period_id: str) -> ReportingPeriod:

@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import text, tuple_
+from sqlalchemy import func, text, tuple_
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from lcn_monitor.communities.models import CommunityView
 from lcn_monitor.figures import FIGURES
 from lcn_monitor.reports.models import ConflictChoice, Report, ReportChange, ReportRevision
 
@@ -42,6 +44,25 @@ async def find_many(
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)
     return {(report.source, report.community_id, report.period_id): report for report in (await session.exec(query))}
+
+
+async def lock_source(session: AsyncSession, source: str) -> None:
+    """Deliveries of one source wait for each other (to the end of the transaction), so that a retried batch
+    finds what the first attempt wrote instead of colliding with it."""
+    await session.exec(select(func.pg_advisory_xact_lock(func.hashtextextended(f"report-delivery:{source}", 0))))
+
+
+async def survivors(session: AsyncSession, community_ids: Sequence[UUID]) -> dict[UUID, CommunityView]:
+    """Per known community id (merged-away ones included), the community it counts under, in one query."""
+    if not community_ids:
+        return {}
+    given = aliased(CommunityView)
+    query = (
+        select(given.community_id, CommunityView)
+        .join(CommunityView, col(CommunityView.community_id) == given.survivor_id)
+        .where(col(given.community_id).in_(list(community_ids)))
+    )
+    return dict((await session.exec(query)).all())
 
 
 async def revision(session: AsyncSession, report_id: UUID, number: int) -> ReportRevision | None:

@@ -7,7 +7,6 @@ for it; coordinators decide. A period is locked after its close date, except for
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -21,11 +20,12 @@ from lcn_monitor.figures import FIGURES
 from lcn_monitor.periods import repository as periods
 from lcn_monitor.periods import service as period_rules
 from lcn_monitor.periods.models import ReportingPeriod
-from lcn_monitor.reports import plausibility, repository
+from lcn_monitor.reports import repository, rows
 from lcn_monitor.reports.models import Report, ReportChange, ReportRevision
+from lcn_monitor.reports.rows import Previous, changed
 from lcn_monitor.reports.schemas import NarrativeIn, ReportCreate, ReportEdit
 from lcn_shared.auth import Principal, Role
-from lcn_shared.contracts.monitor import ReportApproved, ReportReturned, ReportSubmitted
+from lcn_shared.contracts.monitor import ReportApproved, ReportReturned
 from lcn_shared.messaging.outbox import record_event
 from lcn_shared.problems import Conflict, Forbidden, NotFound, PreconditionFailed, UnprocessableContent
 
@@ -56,16 +56,8 @@ def record_change(
     session: AsyncSession, report: Report, *, change: str, changes: Mapping[str, Any], actor: str, now: datetime
 ) -> None:
     """Stage one step of the audit trail."""
-    session.add(
-        ReportChange(
-            report_id=report.report_id,
-            revision=report.revision,
-            change=change,
-            changes=dict(changes),
-            actor=actor,
-            changed_at=now,
-        )
-    )
+    values = rows.change_values(report.report_id, report.revision, change=change, changes=changes, actor=actor, now=now)
+    session.add(ReportChange(**values))
 
 
 def figures_of(revision: ReportRevision) -> dict[str, int | None]:
@@ -83,13 +75,7 @@ def new_revision(
 ) -> ReportRevision:
     """A draft revision holding `content`."""
     return ReportRevision(
-        report_id=report.report_id,
-        revision=number,
-        state="draft",
-        correction_reason=reason,
-        created_by=actor,
-        created_at=now,
-        **content,
+        **rows.revision_values(report.report_id, number, content, actor=actor, now=now, reason=reason)
     )
 
 
@@ -115,24 +101,35 @@ async def create_report(
             f"report {existing.report_id}; change that one.",
             report_id=str(existing.report_id),
         )
-    report = Report(
-        report_id=uuid.uuid4(),
-        community_id=community.community_id,
-        period_id=period.period_id,
-        source=data.source,
-        state="draft",
-        revision=1,
-        version=1,
-        created_by=principal.actor,
-        created_at=now,
-        updated_at=now,
-    )
     content = content_from(data.figures.model_dump(), data.narrative)
-    session.add(report)
-    session.add(new_revision(report, 1, content, actor=principal.actor, now=now))
-    record_change(session, report, change="created", changes=_changed({}, content), actor=principal.actor, now=now)
+    report, _ = start_report(
+        session, community=community, period=period, source=data.source, content=content, actor=principal.actor, now=now
+    )
     await session.flush()
     return report, community
+
+
+def start_report(
+    session: AsyncSession,
+    *,
+    community: CommunityView,
+    period: ReportingPeriod,
+    source: str,
+    content: Mapping[str, Any],
+    actor: str,
+    now: datetime,
+) -> tuple[Report, ReportRevision]:
+    """Stage a new report on the community (a survivor) with `content` as its draft revision 1."""
+    report = Report(
+        **rows.report_values(
+            community_id=community.community_id, period_id=period.period_id, source=source, actor=actor, now=now
+        )
+    )
+    revision = new_revision(report, 1, content, actor=actor, now=now)
+    session.add(report)
+    session.add(revision)
+    record_change(session, report, change="created", changes=changed({}, content), actor=actor, now=now)
+    return report, revision
 
 
 async def changing(
@@ -150,15 +147,15 @@ async def changing(
     assert latest is not None, "a report always has its newest revision"
     period = await periods.get(session, report.period_id)
     assert period is not None, "a report's period is a foreign key"
-    report.version += 1
-    report.updated_at = now
-    session.add(report)
+    touch(session, report, now=now)
     return report, latest, community, period
 
 
-def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
-    """Field -> {old, new} for what differs."""
-    return {name: {"old": before.get(name), "new": value} for name, value in after.items() if before.get(name) != value}
+def touch(session: AsyncSession, report: Report, *, now: datetime) -> None:
+    """The report changes: its version (the ETag) moves on."""
+    report.version += 1
+    report.updated_at = now
+    session.add(report)
 
 
 def _merged(latest: ReportRevision, edit: ReportEdit) -> dict[str, Any]:
@@ -188,14 +185,26 @@ async def edit_report(
         action = "start a correction" if latest.state == "approved" else "wait for the review"
         raise Conflict(f"Revision {latest.revision} is {latest.state}; {action}.")
     check_open(period, principal, now)
-    content = _merged(latest, edit)
-    changes = _changed(content_of(latest), content)
+    apply_edit(session, report, latest, _merged(latest, edit), actor=principal.actor, now=now)
+    await session.flush()
+    return report
+
+
+def apply_edit(
+    session: AsyncSession,
+    report: Report,
+    latest: ReportRevision,
+    content: Mapping[str, Any],
+    *,
+    actor: str,
+    now: datetime,
+) -> None:
+    """Give the newest revision `content`, with the change in the audit trail."""
+    changes = changed(content_of(latest), content)
     for name, value in content.items():
         setattr(latest, name, value)
     session.add(latest)
-    record_change(session, report, change="edited", changes=changes, actor=principal.actor, now=now)
-    await session.flush()
-    return report
+    record_change(session, report, change="edited", changes=changes, actor=actor, now=now)
 
 
 async def submit_report(
@@ -222,51 +231,38 @@ async def submit(
     period: ReportingPeriod,
     actor: str,
     now: datetime,
-    previous: Mapping[str, int | None] | None = None,
-    previous_period: str | None = None,
+    previous: Previous | None = None,
 ) -> None:
     """Move the revision to submitted, with its warnings, and record `report.submitted` (shared by the API and
-    bulk deliveries, which look the previous figures up for many reports at once)."""
-    if previous_period is None:
-        previous_period = await _previous_period(session, period)
-        if previous_period is not None:
-            found = await repository.counted_before(
-                session, survivor_ids=[community.survivor_id], period_id=previous_period
-            )
-            previous = found.get(community.survivor_id)
-    latest.warnings = plausibility.warnings(figures_of(latest), previous, previous_period=previous_period)
-    latest.state, latest.submitted_at, latest.submitted_by = "submitted", now, actor
-    latest.return_reason = None
-    report.state = "submitted"
-    report.first_submitted_at = report.first_submitted_at or now
+    bulk deliveries, which look the previous figures up for many reports at once and pass them in)."""
+    if previous is None:
+        before = period_rules.period_before(period, await periods.all_periods(session))
+        survivors = [community.survivor_id]
+        found = await repository.counted_before(session, survivor_ids=survivors, period_id=before) if before else {}
+        previous = Previous(before, found.get(community.survivor_id))
+    first = report.first_submitted_at
+    done = rows.submission(figures_of(latest), previous, first_submitted_at=first, actor=actor, now=now)
+    for name, value in done.revision.items():
+        setattr(latest, name, value)
+    for name, value in done.report.items():
+        setattr(report, name, value)
     session.add(latest)
-    record_change(session, report, change="submitted", changes={"warnings": latest.warnings}, actor=actor, now=now)
-    record_event(
-        session,
-        ReportSubmitted(
-            **facts(community, report), submitted_at=now, warnings=[warning["code"] for warning in latest.warnings]
-        ),
-    )
-
-
-async def _previous_period(session: AsyncSession, period: ReportingPeriod) -> str | None:
-    """The period just before this one, if any."""
-    ordered = await periods.all_periods(session)
-    earlier = [other.period_id for other in ordered if other.ends_on < period.starts_on]
-    return earlier[-1] if earlier else None
+    record_change(session, report, change="submitted", changes=done.changes, actor=actor, now=now)
+    record_event(session, rows.submitted_event(community, _columns(report), warnings=latest.warnings, now=now))
 
 
 def facts(community: CommunityView, report: Report) -> dict[str, Any]:
     """What every report event says about the report and its community."""
+    return rows.facts(community, _columns(report))
+
+
+def _columns(report: Report) -> dict[str, Any]:
+    """The report's columns that its events name."""
     return {
         "report_id": report.report_id,
-        "report_source": report.source,
+        "source": report.source,
         "revision": report.revision,
-        "community_id": community.survivor_id,
-        "community_name": community.name,
-        "landsdeel": community.landsdeel,
-        "topsectors": community.topsectors,
-        "period": report.period_id,
+        "period_id": report.period_id,
     }
 
 
@@ -357,17 +353,32 @@ async def start_correction(
     if latest.state != "approved":
         raise Conflict(f"Revision {latest.revision} is {latest.state}; edit it instead of correcting it.")
     check_open(period, principal, now)
-    content = _merged(latest, edit)
+    begin_correction(session, report, latest, _merged(latest, edit), reason=reason, actor=principal.actor, now=now)
+    await session.flush()
+    return report
+
+
+def begin_correction(
+    session: AsyncSession,
+    report: Report,
+    approved: ReportRevision,
+    content: Mapping[str, Any],
+    *,
+    reason: str,
+    actor: str,
+    now: datetime,
+) -> ReportRevision:
+    """Stage a new draft revision with `content` after the approved one, which counts until it is approved."""
     report.revision += 1
     report.state = "draft"
-    session.add(new_revision(report, report.revision, content, actor=principal.actor, now=now, reason=reason))
+    revision = new_revision(report, report.revision, content, actor=actor, now=now, reason=reason)
+    session.add(revision)
     record_change(
         session,
         report,
         change="correction-started",
-        changes={"reason": reason, **_changed(content_of(latest), content)},
-        actor=principal.actor,
+        changes={"reason": reason, **changed(content_of(approved), content)},
+        actor=actor,
         now=now,
     )
-    await session.flush()
-    return report
+    return revision

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import csv
 import json
 import os
 import time
@@ -17,27 +16,30 @@ from typing import Annotated, Any, get_args
 import httpx
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import Progress
 from rich.table import Table
 
 from lcn_registry.feeds.wire import COUNTED, ImportMode, Outcome
 from lcn_registry.plugin import SERVICE
+from lcn_shared.cli import uploads
 from lcn_shared.cli.uploads import (
+    REJECTIONS_SHOWN,
     FormatChoice,
-    RateColumn,
     UploadError,
+    find_key,
+    live_counts,
     post_json,
     problem_message,
     read_upload,
+    rejections_table,
     service_url,
-    state_file,
 )
 from lcn_shared.cli.uploads import UploadBatch as FeedBatch
 
 app = typer.Typer(no_args_is_help=True)
 LIVE_COUNTS: tuple[Outcome, ...] = get_args(Outcome)
 RESULT_COLUMNS = ("position", "external_id", "outcome", "reason", "community_id", "link")
-REJECTIONS_SHOWN = 20
+REJECTION_COLUMNS = {"position": "position", "external id": "external_id", "reason": "reason"}
 PREVIEW_FIELDS_SHOWN = 10
 mapping_app = typer.Typer(no_args_is_help=True)
 app.add_typer(mapping_app, name="mapping", help="A source's mapping: its own column names, separators and spellings.")
@@ -87,11 +89,8 @@ def resolve_url(url: str | None, *, environ: Mapping[str, str] = os.environ) -> 
 
 def resolve_key(key: str | None, *, source: str, environ: Mapping[str, str] = os.environ) -> str:
     """`--key`, else `LCN_API_KEY`, else the dev stack's feed key for `source` (credentials.json)."""
-    if key or environ.get("LCN_API_KEY"):
-        return key or environ["LCN_API_KEY"]
-    for feed in state_file(environ, "credentials.json").get("feeds", []):
-        if isinstance(feed, dict) and feed.get("source") == source and feed.get("key"):
-            return str(feed["key"])
+    if (found := find_key(key, environ=environ, source=source)) is not None:
+        return found
     raise ValueError(
         f"no API key for {source}: pass --key, set LCN_API_KEY, or issue one with "
         f"`lcn keys create --role feed --feed-source {source}`"
@@ -165,22 +164,12 @@ def _cancel(client: httpx.Client, run: ImportRun) -> None:
 
 def write_results(results: Sequence[Mapping[str, Any]], path: Path) -> None:
     """Every record's result as CSV, in delivery order."""
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=RESULT_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows({name: result.get(name) or "" for name in RESULT_COLUMNS} for result in results)
-
-
-def _live_counts(job: Mapping[str, Any]) -> str:
-    """`added 10  updated 2  ...` from a job's counts."""
-    counts = job.get("counts", {})
-    return "  ".join(f"{name} {counts.get(name, 0):,}" for name in LIVE_COUNTS)
+    uploads.write_results(results, path, RESULT_COLUMNS)
 
 
 def _progress_bar(console: Console) -> Progress:
     """A bar with records done/total, rate, ETA and the job's counts so far."""
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn())
-    return Progress(*columns, TimeRemainingColumn(), TextColumn("{task.fields[counts]}"), console=console)
+    return uploads.progress_bar(console)
 
 
 def _summary(run: ImportRun) -> Table:
@@ -199,15 +188,7 @@ def _summary(run: ImportRun) -> Table:
 
 def _rejections(results: Sequence[Mapping[str, Any]]) -> Table | None:
     """The first rejected records with their reasons, or nothing when none was rejected."""
-    rejected = [result for result in results if result.get("outcome") == "rejected"]
-    if not rejected:
-        return None
-    more = len(rejected) - REJECTIONS_SHOWN
-    caption = f"{more:,} more rejected; --report writes them all" if more > 0 else None
-    table = Table("position", "external id", "reason", title=f"rejected records ({len(rejected):,})", caption=caption)
-    for result in rejected[:REJECTIONS_SHOWN]:
-        table.add_row(str(result.get("position")), str(result.get("external_id") or "-"), str(result.get("reason")))
-    return table
+    return rejections_table(results, REJECTION_COLUMNS, option="--report")
 
 
 def preview_feed(
@@ -266,7 +247,9 @@ def deliver_with_progress(
             source=source,
             mode=mode,
             batches=batches,
-            on_batch=lambda records, job: progress.update(task, advance=records, counts=_live_counts(job)),
+            on_batch=lambda records, job: progress.update(
+                task, advance=records, counts=live_counts(job.get("counts", {}), LIVE_COUNTS)
+            ),
             confirm_withdrawals=confirm_withdrawals,
         )
 
