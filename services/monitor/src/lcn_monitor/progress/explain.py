@@ -20,19 +20,11 @@ from lcn_shared.problems import NotFound, UnprocessableContent
 
 async def _registry_parts(session: AsyncSession, indicator: Indicator, inputs: ScopeInputs, on: date) -> list[Part]:
     """The communities (or landsdelen, or organisations) counted on `on`: one each."""
-    definition = indicator.definition
+    measure = repository.Measure.of(indicator.definition)
     kind = {"communities_started_since": "community", "landsdelen_covered": "landsdeel"}.get(
-        definition["measure"], "organisation"
+        measure.name, "organisation"
     )
-    rows = await repository.registry_parts(
-        session,
-        measure=definition["measure"],
-        scope=inputs.scope,
-        since=date.fromisoformat(definition["since"]) if definition.get("since") else None,
-        kinds=definition.get("kinds", []),
-        spearheads=definition.get("spearheads", {}),
-        on=on,
-    )
+    rows = await repository.registry_parts(session, measure=measure, scope=inputs.scope, on=on)
     return [
         Part(
             kind=kind,

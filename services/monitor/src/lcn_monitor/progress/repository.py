@@ -7,7 +7,8 @@ day it was registered) and not ended before it (its end date, or the day it beca
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -59,85 +60,81 @@ def _measure_text(sql: str) -> TextClause:
     return text(sql).bindparams(*(bindparam(name, type_=kind) for name, kind in types.items() if f":{name}" in sql))
 
 
-def _parameters(
-    sql: str,
-    *,
-    scope: Scope,
-    since: date | None,
-    kinds: Sequence[str],
-    spearheads: dict[str, list[str]],
-    dates: Sequence[date],
-) -> dict[str, Any]:
-    """The parameters of a measure's statement, those it uses."""
-    given = {
-        "scope_code": scope.code,
-        "since": since,
-        "kinds": list(kinds),
-        "spearheads": spearheads,
-        "dates": list(dates),
-    }
-    return {name: value for name, value in given.items() if f":{name}" in sql}
+@dataclass(frozen=True)
+class Measure:
+    """A registry indicator's definition as its queries take it: what is counted, since when, over which kinds
+    and, for landsdelen, on which spearheads."""
 
+    name: str
+    since: date | None = None
+    kinds: Sequence[str] = ()
+    spearheads: Mapping[str, list[str]] = field(default_factory=dict)
 
-def _conditions(measure: str) -> str:
-    """The conditions of a measure besides scope and activity."""
-    extra = {"communities_started_since": SINCE, "landsdelen_covered": SPEARHEAD, "organisations_reached": "TRUE"}
-    return f"{KINDS} AND {extra[measure]}"
+    @classmethod
+    def of(cls, definition: Mapping[str, Any]) -> Measure:
+        """The measure an indicator's stored definition describes."""
+        since = definition.get("since")
+        return cls(
+            name=definition["measure"],
+            since=date.fromisoformat(since) if since else None,
+            kinds=definition.get("kinds", ()),
+            spearheads=definition.get("spearheads", {}),
+        )
+
+    def parameters(self, sql: str, *, scope: Scope, dates: Sequence[date]) -> dict[str, Any]:
+        """The parameters of the measure's statement, those it uses."""
+        given = {
+            "scope_code": scope.code,
+            "since": self.since,
+            "kinds": list(self.kinds),
+            "spearheads": dict(self.spearheads),
+            "dates": list(dates),
+        }
+        return {name: value for name, value in given.items() if f":{name}" in sql}
+
+    def conditions(self) -> str:
+        """The conditions of the measure besides scope and activity."""
+        extra = {"communities_started_since": SINCE, "landsdelen_covered": SPEARHEAD, "organisations_reached": "TRUE"}
+        return f"{KINDS} AND {extra[self.name]}"
+
+    def partners(self) -> str:
+        """The join to each community's organisations, for the measure that counts them."""
+        return PARTNERS if self.name == "organisations_reached" else ""
 
 
 async def registry_series(
-    session: AsyncSession,
-    *,
-    measure: str,
-    scope: Scope,
-    since: date | None,
-    kinds: Sequence[str],
-    spearheads: dict[str, list[str]],
-    dates: Sequence[date],
+    session: AsyncSession, *, measure: Measure, scope: Scope, dates: Sequence[date]
 ) -> dict[date, float]:
     """The measure's value on each date, in one statement."""
-    partners = PARTNERS if measure == "organisations_reached" else ""
     sql = (
-        f"SELECT d.day, {COUNTED[measure]} AS value FROM {DATES} "
-        f"LEFT JOIN community c ON {ACTIVE_ON} AND {scope_condition(scope)} AND {_conditions(measure)} {partners} "
-        "GROUP BY d.day"
+        f"SELECT d.day, {COUNTED[measure.name]} AS value FROM {DATES} LEFT JOIN community c ON {ACTIVE_ON} "
+        f"AND {scope_condition(scope)} AND {measure.conditions()} {measure.partners()} GROUP BY d.day"
     )
-    parameters = _parameters(sql, scope=scope, since=since, kinds=kinds, spearheads=spearheads, dates=dates)
+    parameters = measure.parameters(sql, scope=scope, dates=dates)
     rows = await session.exec(_measure_text(sql), params=parameters)  # type: ignore[call-overload]
     found = {row.day: float(row.value) for row in rows}
     return {day: found.get(day, 0.0) for day in dates}
 
 
-async def registry_parts(
-    session: AsyncSession,
-    *,
-    measure: str,
-    scope: Scope,
-    since: date | None,
-    kinds: Sequence[str],
-    spearheads: dict[str, list[str]],
-    on: date,
-) -> list[dict[str, Any]]:
+# Per measure: what one part of its figure is, and the part's name.
+PARTS = {
+    "communities_started_since": ("c.community_id::text", "min(c.name)"),
+    "landsdelen_covered": ("c.landsdeel", "c.landsdeel"),
+    "organisations_reached": ("p.organisation_id", "min(c.partners -> p.organisation_id ->> 'name')"),
+}
+
+
+async def registry_parts(session: AsyncSession, *, measure: Measure, scope: Scope, on: date) -> list[dict[str, Any]]:
     """What a registry figure is made of on a date: per part (a community, a landsdeel or an organisation) its
     name and the communities behind it; each part counts one."""
-    partners = PARTNERS if measure == "organisations_reached" else ""
-    part = {
-        "communities_started_since": "c.community_id::text",
-        "landsdelen_covered": "c.landsdeel",
-        "organisations_reached": "p.organisation_id",
-    }[measure]
-    name = {
-        "communities_started_since": "min(c.name)",
-        "landsdelen_covered": "c.landsdeel",
-        "organisations_reached": "min(c.partners -> p.organisation_id ->> 'name')",
-    }[measure]
+    part, name = PARTS[measure.name]
     sql = (
         f"SELECT {part} AS part, {name} AS name, "
         "array_agg(c.community_id ORDER BY c.name, c.community_id) AS communities "
-        f"FROM {DATES} JOIN community c ON {ACTIVE_ON} AND {scope_condition(scope)} AND {_conditions(measure)} "
-        f"{partners} WHERE {part} IS NOT NULL GROUP BY {part} ORDER BY 2, 1"
+        f"FROM {DATES} JOIN community c ON {ACTIVE_ON} AND {scope_condition(scope)} AND {measure.conditions()} "
+        f"{measure.partners()} WHERE {part} IS NOT NULL GROUP BY {part} ORDER BY 2, 1"
     )
-    parameters = _parameters(sql, scope=scope, since=since, kinds=kinds, spearheads=spearheads, dates=[on])
+    parameters = measure.parameters(sql, scope=scope, dates=[on])
     rows = await session.exec(_measure_text(sql), params=parameters)  # type: ignore[call-overload]
     return [{"part": row.part, "name": row.name, "communities": list(row.communities)} for row in rows]
 

@@ -82,16 +82,8 @@ async def _registry_figures(session: AsyncSession, indicator: Indicator, inputs:
     """The measure on each started period's last day (today for the running one) and today."""
     started = inputs.started()
     dates = sorted({span.as_of(inputs.today) for span in started} | {inputs.today})
-    definition = indicator.definition
-    series = await repository.registry_series(
-        session,
-        measure=definition["measure"],
-        scope=inputs.scope,
-        since=date.fromisoformat(definition["since"]) if definition.get("since") else None,
-        kinds=definition.get("kinds", []),
-        spearheads=definition.get("spearheads", {}),
-        dates=dates,
-    )
+    measure = repository.Measure.of(indicator.definition)
+    series = await repository.registry_series(session, measure=measure, scope=inputs.scope, dates=dates)
     return Figures({span.period_id: series.get(span.as_of(inputs.today)) for span in started}, series[inputs.today])
 
 
