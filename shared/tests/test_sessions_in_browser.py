@@ -6,33 +6,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from playwright.async_api import Page
-
 from lcn_shared.auth import Role
 from lcn_shared.settings import PlatformSettings
 from lcn_shared.testing.fixtures import service_config
 from lcn_shared.testing.http import served
 from shared.tests.session_probe import NOTES_PATH, probe_app
-from tests.browser.chromium import axe_violations, chromium, describe, screenshot
-
-MAX_TABS = 50
-
-
-async def tab_to(page: Page, selector: str) -> None:
-    """Press Tab from where the focus is until the element has it (it must be reachable with the keyboard)."""
-    target = await page.query_selector(selector)
-    assert target is not None, selector
-    for _ in range(MAX_TABS):
-        await page.keyboard.press("Tab")
-        if await target.evaluate("element => element === document.activeElement"):
-            return
-    raise AssertionError(f"{selector} is not reachable with the keyboard in {MAX_TABS} tabs")
-
-
-async def assert_accessible(page: Page) -> None:
-    """No WCAG 2.1 A/AA violation that axe-core can find."""
-    violations = await axe_violations(page)
-    assert not violations, describe(violations)
+from tests.browser.chromium import assert_accessible, chromium, screenshot, tab_to
 
 
 async def test_acceptance_a_protected_page_signs_in_with_the_keyboard_and_out_again_in_headless_chromium(

@@ -69,3 +69,20 @@ async def screenshot(page: Page, directory: Path, name: str) -> Path:
         Path(extra).mkdir(parents=True, exist_ok=True)
         shutil.copy(path, Path(extra) / name)
     return path
+
+
+async def tab_to(page: Page, selector: str, *, max_tabs: int = 400) -> None:
+    """Press Tab from where the focus is until the element has it: it must be reachable with the keyboard."""
+    target = await page.query_selector(selector)
+    assert target is not None, selector
+    for _ in range(max_tabs):
+        await page.keyboard.press("Tab")
+        if await target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{selector} is not reachable with the keyboard in {max_tabs} tabs")
+
+
+async def assert_accessible(page: Page) -> None:
+    """No WCAG 2.1 A/AA violation that axe-core can find on the page as it is now."""
+    violations = await axe_violations(page)
+    assert not violations, describe(violations)

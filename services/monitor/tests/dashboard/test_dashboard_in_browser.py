@@ -17,28 +17,10 @@ from lcn_shared.testing.fixtures import service_config
 from lcn_shared.testing.http import served
 from services.monitor.tests.dashboard.builders import seed_network
 from services.monitor.tests.reporting import JANUARY_2027, IssueKey, monitor_on
-from tests.browser.chromium import axe_violations, chromium, describe, screenshot
+from tests.browser.chromium import assert_accessible, chromium, screenshot, tab_to
 
-MAX_TABS = 400
 FOLLOWED = "students-reached"  # the indicator the test follows to its parts
 WITH_TARGET = "ngf-companies"
-
-
-async def tab_to(page: Page, selector: str) -> None:
-    """Press Tab from where the focus is until the element has it (it must be reachable with the keyboard)."""
-    target = await page.query_selector(selector)
-    assert target is not None, selector
-    for _ in range(MAX_TABS):
-        await page.keyboard.press("Tab")
-        if await target.evaluate("element => element === document.activeElement"):
-            return
-    raise AssertionError(f"{selector} is not reachable with the keyboard in {MAX_TABS} tabs")
-
-
-async def assert_accessible(page: Page) -> None:
-    """No WCAG 2.1 A/AA violation that axe-core can find."""
-    violations = await axe_violations(page)
-    assert not violations, describe(violations)
 
 
 async def cards(page: Page) -> dict[str, dict[str, Any]]:

@@ -15,7 +15,7 @@ from lcn_shared.auth import Role
 from lcn_shared.settings import PlatformSettings
 from lcn_shared.testing.fixtures import service_config
 from lcn_shared.testing.http import served
-from tests.browser.chromium import axe_violations, chromium, describe, screenshot
+from tests.browser.chromium import assert_accessible, axe_violations, chromium, screenshot, tab_to
 
 # Registered over the API: the registry derives each landsdeel from the province, the first top sector from the list.
 COMMUNITIES: list[dict[str, Any]] = [
@@ -60,7 +60,6 @@ COMMUNITIES: list[dict[str, Any]] = [
 # The cell the test follows, and who is in it: landsdeel noord, first top sector energie.
 CELL = ("noord", "energie")
 CELL_NAMES = ["Energy College Emmen", "Groene Waterstof Lab"]
-MAX_TABS = 400
 
 
 async def _matrix_texts(page: Page) -> dict[str, Any]:
@@ -99,23 +98,6 @@ def _expected_matrix(distribution: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def _tab_to(page: Page, selector: str) -> None:
-    """Press Tab from the top of the page until the element has the keyboard focus (it must be reachable)."""
-    target = await page.query_selector(selector)
-    assert target is not None, selector
-    for _ in range(MAX_TABS):
-        await page.keyboard.press("Tab")
-        if await target.evaluate("element => element === document.activeElement"):
-            return
-    raise AssertionError(f"{selector} is not reachable with the keyboard in {MAX_TABS} tabs")
-
-
-async def _assert_accessible(page: Page) -> None:
-    """No WCAG 2.1 A/AA violation that axe-core can find."""
-    violations = await axe_violations(page)
-    assert not violations, describe(violations)
-
-
 async def test_acceptance_overview_page_in_headless_chromium_matches_the_api_and_follows_a_cell_to_its_communities(
     platform: PlatformSettings, api_key: Callable[..., Awaitable[str]], tmp_path: Path
 ) -> None:
@@ -150,7 +132,7 @@ async def test_acceptance_overview_page_in_headless_chromium_matches_the_api_and
             assert await _per_value_texts(page, table) == expected, table
         # The vendored NL Design System stylesheets load from the service itself (no CSP or network error).
         assert await page.evaluate("document.styleSheets.length") == 3
-        await _assert_accessible(page)
+        await assert_accessible(page)
         await screenshot(page, tmp_path, "overview.png")
 
         # The filter form sends the API's parameters: tick landsdeel Noord, apply, and the table follows the API.
@@ -168,7 +150,7 @@ async def test_acceptance_overview_page_in_headless_chromium_matches_the_api_and
         position = distribution["by_landsdeel_topsector"]["columns"].index(column) + 2  # after the row's header
         link = f"#matrix tbody tr[data-code='{row}'] td:nth-child({position}) a"
         assert await page.text_content(link) == str(len(CELL_NAMES))
-        await _tab_to(page, link)
+        await tab_to(page, link)
         await screenshot(page, tmp_path, "keyboard-focus.png")  # the focus ring on a heat cell, to look at
         async with page.expect_navigation():
             await page.keyboard.press("Enter")
@@ -176,7 +158,7 @@ async def test_acceptance_overview_page_in_headless_chromium_matches_the_api_and
         names = await page.eval_on_selector_all("#communities tbody th a", "links => links.map(a => a.textContent)")
         assert names == CELL_NAMES
         assert await page.text_content("#list-total") == f"{len(CELL_NAMES)} leergemeenschappen voldoen aan deze keuze."
-        await _assert_accessible(page)
+        await assert_accessible(page)
         await screenshot(page, tmp_path, "communities.png")
 
         # English: the language switch keeps the page and its choice; links onward keep the language.
@@ -190,7 +172,7 @@ async def test_acceptance_overview_page_in_headless_chromium_matches_the_api_and
         assert await page.get_attribute("html", "lang") == "en"
         assert await page.text_content("h1") == "How the learning communities are spread"
         assert await _matrix_texts(page) == _expected_matrix(distribution)
-        await _assert_accessible(page)
+        await assert_accessible(page)
         await screenshot(page, tmp_path, "overview-en.png")
         assert not errors, errors
         # The accessibility check can fail: a page without a language and an image without a text is caught.
