@@ -273,3 +273,30 @@ async def test_a_retried_post_with_the_same_idempotency_key_makes_one_report(
     assert first.status_code == again.status_code == 201, again.text
     assert first.json()["report_id"] == again.json()["report_id"]
     assert len(await fetch(platform, "monitor", "SELECT 1 FROM report")) == 1
+
+
+async def test_reports_download_as_csv_with_their_counted_figures_each_reader_their_own(
+    platform: PlatformSettings, api_key: IssueKey
+) -> None:
+    """A coordinator's CSV holds every report, a partner's only those it may report for; figures as counted."""
+    lead, other, boss = (
+        await partner(api_key, "Drenthe College"),
+        await partner(api_key, "Albeda"),
+        await coordinator(api_key),
+    )
+    async with read_model(platform) as sessions:
+        mine = await community(sessions, members=[member(lead)], name="Energy College")
+        theirs = await community(sessions, members=[member(other)], name="Haven Lab")
+    async with monitor(platform) as client:
+        await approved_report(client, lead, boss, mine, students=120)
+        await approved_report(client, other, boss, theirs, students=45)
+        everything = await client.get("/v1/reports.csv", params={"separator": "semicolon"}, headers=boss)
+        own = await client.get("/v1/reports.csv", headers=lead.headers)
+    assert everything.status_code == 200, everything.text
+    lines = everything.text.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("rapport_id;community_id;periode;bron;status")
+    assert sorted(line.split(";")[1] for line in lines[1:]) == sorted([str(mine), str(theirs)])
+    header = lines[0].split(";")
+    students = {line.split(";")[1]: line.split(";")[header.index("geteld_students")] for line in lines[1:]}
+    assert students == {str(mine): "120", str(theirs): "45"}
+    assert [line.split(",")[1] for line in own.text.lstrip("\ufeff").splitlines()[1:]] == [str(mine)]

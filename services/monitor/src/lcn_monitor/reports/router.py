@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Request, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_monitor.communities import service as communities
+from lcn_monitor.figures import FIGURES
 from lcn_monitor.periods.schemas import PERIOD_PATTERN
+from lcn_monitor.progress.router import CSV_RESPONSE, Separator
 from lcn_monitor.reports import repository, service
 from lcn_monitor.reports.models import Report
 from lcn_monitor.reports.schemas import (
@@ -34,6 +36,7 @@ from lcn_shared.cursors import cursor_text, page_of, read_cursor
 from lcn_shared.db import ReadSessionDep, SessionDep
 from lcn_shared.idempotency import answer_once, fingerprint
 from lcn_shared.problems import NotFound, problem_responses
+from lcn_shared.spreadsheets import CsvSeparator, csv_download
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 PROBLEMS = problem_responses(400, 401, 403, 404, 409, 412, 422, 428)
@@ -44,6 +47,19 @@ IdempotencyKey = Annotated[
     str | None, Header(description="Makes a retried POST safe: the same key replays the first answer.")
 ]
 LIST_TAG = "reports"
+CSV_BATCH = 1000
+CSV_HEADER = [
+    "rapport_id",
+    "community_id",
+    "periode",
+    "bron",
+    "status",
+    "revisie",
+    "goedgekeurde_revisie",
+    *(f"geteld_{name}" for name in FIGURES),
+    "eerst_ingediend",
+    "waarschuwingen",
+]
 
 
 async def _answer(session: AsyncSession, report: Report, *, status_code: int = 200) -> JSONResponse:
@@ -88,28 +104,45 @@ async def create_report(
     )
 
 
+class ReportFilters:
+    """The filters of a list of reports, and the communities a partner's list is limited to."""
+
+    def __init__(
+        self,
+        principal: Reporter,
+        period: Annotated[str | None, Query(pattern=PERIOD_PATTERN)] = None,
+        community_id: UUID | None = None,
+        state: State | None = None,
+        source: Annotated[str | None, Query(pattern=SOURCE_PATTERN)] = None,
+    ) -> None:
+        self.principal = principal
+        self.filters = {"period_id": period, "community_id": community_id, "state": state, "source": source}
+
+    async def communities(self, session: AsyncSession) -> list[UUID] | None:
+        """None for a coordinator (every report); a partner's reports are those on communities it may report for."""
+        if service.is_coordinator(self.principal):
+            return None
+        assert self.principal.organisation_id is not None, "a partner key names its organisation"
+        return await repository.editable_community_ids(session, self.principal.organisation_id)
+
+
+Filtered = Annotated[ReportFilters, Depends()]
+
+
 @router.get("", response_model=ReportsPublic, responses=PROBLEMS)
 async def list_reports(
     session: ReadSessionDep,
-    principal: Reporter,
-    period: Annotated[str | None, Query(pattern=PERIOD_PATTERN)] = None,
-    community_id: UUID | None = None,
-    state: State | None = None,
-    source: Annotated[str | None, Query(pattern=SOURCE_PATTERN)] = None,
+    listing: Filtered,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     cursor: Annotated[str | None, Query(max_length=500, description="`next_cursor` of the page before.")] = None,
 ) -> ReportsPublic:
     """Reports by period: a coordinator's all of them, a partner's those on communities it may report for."""
-    filters = {"period_id": period, "community_id": community_id, "state": state, "source": source}
-    tag = f"{LIST_TAG}:{sorted((name, str(value)) for name, value in filters.items())}"
+    tag = f"{LIST_TAG}:{sorted((name, str(value)) for name, value in listing.filters.items())}"
     after = read_cursor(
         cursor, tag=tag, parse=lambda position: (cursor_text(position["period"]), UUID(cursor_text(position["id"])))
     )
-    scope = None
-    if not service.is_coordinator(principal):
-        assert principal.organisation_id is not None, "a partner key names its organisation"
-        scope = await repository.editable_community_ids(session, principal.organisation_id)
-    rows = await repository.page(session, filters=filters, community_ids=scope, after=after, limit=limit + 1)
+    scope = await listing.communities(session)
+    rows = await repository.page(session, filters=listing.filters, community_ids=scope, after=after, limit=limit + 1)
     page, next_cursor = page_of(
         rows, limit=limit, position=lambda row: {"period": row[0].period_id, "id": str(row[0].report_id)}, tag=tag
     )
@@ -120,6 +153,27 @@ async def list_reports(
         ],
         next_cursor=next_cursor,
     )
+
+
+@router.get(".csv", response_class=Response, responses=CSV_RESPONSE | PROBLEMS)
+async def reports_csv(
+    session: ReadSessionDep, listing: Filtered, separator: Separator = CsvSeparator.COMMA
+) -> Response:
+    """The same reports as a spreadsheet, one line each with its counted figures (of the approved revision)."""
+    scope = await listing.communities(session)
+    lines: list[list[Any]] = []
+    after: tuple[str, UUID] | None = None
+    while rows := await repository.page(
+        session, filters=listing.filters, community_ids=scope, after=after, limit=CSV_BATCH
+    ):
+        lines += [
+            [report.report_id, report.community_id, report.period_id, report.source, report.state, report.revision]
+            + [report.approved_revision, *(getattr(report, f"counted_{name}") for name in FIGURES)]
+            + [report.first_submitted_at, warnings]
+            for report, warnings in rows
+        ]
+        after = (rows[-1][0].period_id, rows[-1][0].report_id)
+    return csv_download(CSV_HEADER, lines, separator=separator, filename="rapportages.csv")
 
 
 @router.get("/{report_id}", response_model=ReportPublic, responses=PROBLEMS, name="get_report")
