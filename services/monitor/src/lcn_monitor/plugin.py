@@ -10,5 +10,6 @@ SERVICE = ServicePlugin(
     app="lcn_monitor.main:create_app",
     migrations=Path(__file__).resolve().parents[2] / "migrations",
     metadata="lcn_monitor.models:metadata",
+    demo="lcn_monitor.demo.load:load",
     cli="lcn_monitor.cli:register",
 )
