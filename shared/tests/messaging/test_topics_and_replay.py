@@ -79,3 +79,32 @@ async def test_a_replay_stops_at_the_end_it_saw_when_it_began(platform: Platform
             await produce(platform, topic, 20, first=1000)
         seen += [envelope.data["number"] for envelope in batch.events]
     assert seen == list(range(30))
+
+
+async def test_a_replay_reads_records_written_in_one_batch_to_the_last(platform: PlatformSettings) -> None:
+    """Records the producer batched together (as the relay does) are all read: the end of a partition is taken from
+    the first fetch's high watermark, not only from ListOffsets, which Tansu answers with the last batch's start."""
+    topic = platform.topic("lcn.probe.batched")
+    await ensure_topics(platform.kafka_bootstrap_servers, [topic], partitions=1)
+    producer = AIOKafkaProducer(bootstrap_servers=platform.kafka_bootstrap_servers, linger_ms=200)
+    await producer.start()
+    try:
+        for number in range(40):
+            headers, value = to_kafka(
+                event_id=str(uuid.uuid4()),
+                source="/lcn/probe",
+                event_type="nl.lcn.probe.thing.counted.v1",
+                subject="one",
+                time=datetime.now(UTC),
+                data={"number": number},
+            )
+            await producer.send(topic, value, key=b"one", headers=headers)
+        await producer.flush()
+    finally:
+        await producer.stop()
+    numbers = [
+        envelope.data["number"]
+        async for batch in replay(platform.kafka_bootstrap_servers, topic)
+        for envelope in batch.events
+    ]
+    assert numbers == list(range(40))

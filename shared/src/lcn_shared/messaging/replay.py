@@ -55,8 +55,15 @@ async def replay(
         await consumer.seek_to_beginning(*partitions)
         end = await consumer.end_offsets(partitions)
         remaining = {partition for partition in partitions if end[partition] > 0}
+        settled: set[TopicPartition] = set()
         while remaining:
             fetched = await consumer.getmany(*remaining, timeout_ms=1000, max_records=max_records)
+            for partition in remaining - settled:
+                # A broker may answer ListOffsets with less than the true end (Tansu gives the start of the last
+                # record batch plus one); the high watermark of the first fetch is the end as the replay began.
+                if (highwater := consumer.highwater(partition)) is not None:
+                    end[partition] = max(end[partition], highwater)
+                    settled.add(partition)
             events: list[Envelope] = []
             unreadable = 0
             for partition, records in fetched.items():
