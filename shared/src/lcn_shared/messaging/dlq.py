@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from lcn_shared.envelope import header_text
 from lcn_shared.messaging.consumer import DLQ_HEADER_PREFIX, DLQ_SUFFIX
+from lcn_shared.messaging.replay import records_to_end
 
 
 @dataclass(frozen=True)
@@ -51,29 +52,11 @@ async def dead_letter_topics(bootstrap_servers: str, topic_prefix: str = "") -> 
 
 async def read_dead_letters(bootstrap_servers: str, topics: list[str]) -> list[DeadLetter]:
     """All records of the given DLQ topics, read from the start without joining a group."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
-    await consumer.start()
-    letters: list[DeadLetter] = []
-    try:
-        partitions = [
-            TopicPartition(topic, p) for topic in topics for p in sorted(consumer.partitions_for_topic(topic) or ())
-        ]
-        if not partitions:
-            return []
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        end = await consumer.end_offsets(partitions)
-        remaining = {tp for tp in partitions if end[tp] > 0}
-        while remaining:
-            batches = await consumer.getmany(*remaining, timeout_ms=1000)
-            for _tp, records in batches.items():
-                letters += [
-                    DeadLetter(r.topic, r.partition, r.offset, r.key, r.value or b"", header_text(r.headers))
-                    for r in records
-                ]
-            remaining = {tp for tp in remaining if await consumer.position(tp) < end[tp]}
-    finally:
-        await consumer.stop()
+    letters = [
+        DeadLetter(r.topic, r.partition, r.offset, r.key, r.value or b"", header_text(r.headers))
+        async for records in records_to_end(bootstrap_servers, topics)
+        for r in records
+    ]
     return sorted(letters, key=lambda letter: (letter.topic, letter.partition, letter.offset))
 
 

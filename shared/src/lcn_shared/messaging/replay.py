@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 from lcn_shared.envelope import Envelope, EnvelopeError, from_kafka
 
@@ -29,11 +29,11 @@ class ReplayedBatch:
     unreadable: int
 
 
-async def replay(
-    bootstrap_servers: str, topic: str, *, max_records: int = 10_000, require_complete: bool = False
-) -> AsyncIterator[ReplayedBatch]:
-    """Every record of `topic` up to its end when the replay starts, as batches of envelopes; IncompleteTopic first
-    when `require_complete` and a partition no longer starts at offset 0."""
+async def records_to_end(
+    bootstrap_servers: str, topics: list[str], *, max_records: int = 10_000, require_complete: bool = False
+) -> AsyncIterator[list[ConsumerRecord[bytes, bytes]]]:
+    """Every record of the topics up to their ends when the reading starts, a fetch at a time, without a consumer
+    group; IncompleteTopic first when `require_complete` and a partition no longer starts at offset 0."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap_servers,
         enable_auto_commit=False,
@@ -42,15 +42,17 @@ async def replay(
     )
     await consumer.start()
     try:
-        partitions = [TopicPartition(topic, number) for number in sorted(consumer.partitions_for_topic(topic) or ())]
+        partitions = [
+            TopicPartition(topic, number)
+            for topic in topics
+            for number in sorted(consumer.partitions_for_topic(topic) or ())
+        ]
         if not partitions:
             return
         consumer.assign(partitions)
         if require_complete:
             first = await consumer.beginning_offsets(partitions)
-            if gaps := sorted(
-                f"{partition.topic}[{partition.partition}]" for partition in partitions if first[partition]
-            ):
+            if gaps := sorted(f"{part.topic}[{part.partition}]" for part in partitions if first[part]):
                 raise IncompleteTopic(f"retention dropped the first records of {', '.join(gaps)}")
         await consumer.seek_to_beginning(*partitions)
         end = await consumer.end_offsets(partitions)
@@ -60,22 +62,31 @@ async def replay(
             fetched = await consumer.getmany(*remaining, timeout_ms=1000, max_records=max_records)
             for partition in remaining - settled:
                 # A broker may answer ListOffsets with less than the true end (Tansu gives the start of the last
-                # record batch plus one); the high watermark of the first fetch is the end as the replay began.
+                # record batch plus one); the high watermark of the first fetch is the end as the reading began.
                 if (highwater := consumer.highwater(partition)) is not None:
                     end[partition] = max(end[partition], highwater)
                     settled.add(partition)
-            events: list[Envelope] = []
-            unreadable = 0
-            for partition, records in fetched.items():
-                for record in records:
-                    if record.offset >= end[partition]:
-                        continue  # written after the replay began: the live consumer applies it
-                    try:
-                        events.append(from_kafka(record.headers, record.value))
-                    except EnvelopeError:
-                        unreadable += 1
-            if events or unreadable:
-                yield ReplayedBatch(events, unreadable)
+            # Records written after the reading began are the live consumer's.
+            batch = [record for part, records in fetched.items() for record in records if record.offset < end[part]]
+            if batch:
+                yield batch
             remaining = {partition for partition in remaining if await consumer.position(partition) < end[partition]}
     finally:
         await consumer.stop()
+
+
+async def replay(
+    bootstrap_servers: str, topic: str, *, max_records: int = 10_000, require_complete: bool = False
+) -> AsyncIterator[ReplayedBatch]:
+    """Every record of `topic` up to its end when the replay starts, as batches of envelopes (see records_to_end)."""
+    async for records in records_to_end(
+        bootstrap_servers, [topic], max_records=max_records, require_complete=require_complete
+    ):
+        events: list[Envelope] = []
+        unreadable = 0
+        for record in records:
+            try:
+                events.append(from_kafka(record.headers, record.value))
+            except EnvelopeError:
+                unreadable += 1
+        yield ReplayedBatch(events, unreadable)
