@@ -37,6 +37,8 @@ class _UnparsedJSONFormat(JSONFormat):
 
 
 _READ_FORMAT = _UnparsedJSONFormat()
+CE_PREFIX = "ce_"
+REQUIRED_ATTRIBUTES = ("id", "source", "type", "specversion")
 Contract = TypeVar("Contract", bound=BaseModel)
 
 
@@ -95,6 +97,8 @@ def to_kafka(
 def from_kafka(headers: Iterable[tuple[str, bytes]], value: bytes | None) -> Envelope:
     """Decode a binary- or structured-mode record; raise EnvelopeError when it is not a CloudEvent."""
     header_map = dict(headers)
+    if (envelope := _binary_json(header_map, value)) is not None:
+        return envelope
     try:
         message = ce_kafka.KafkaMessage(headers=header_map, key=None, value=value or b"")
         event = ce_kafka.from_kafka(message, _READ_FORMAT)
@@ -107,6 +111,35 @@ def from_kafka(headers: Iterable[tuple[str, bytes]], value: bytes | None) -> Env
         subject=event.get_subject(),
         time=event.get_time(),
         body=event.get_data(),
+    )
+
+
+def _binary_json(headers: Mapping[str, bytes], value: bytes | None) -> Envelope | None:
+    """A binary-mode CloudEvent with JSON data, read straight from its headers (what every platform producer
+    writes: the SDK's general path cost ~80 µs a record, most of a replay's time); None for anything else, which
+    the SDK reads. EnvelopeError when the required attributes are missing or unreadable."""
+    if not any(name.startswith(CE_PREFIX) for name in headers) or not value:
+        return None
+    content_type = headers.get("content-type", JSON.encode())
+    if not re.match(JSONFormat.JSON_CONTENT_TYPE_PATTERN, content_type.decode("latin-1")):
+        return None
+    try:
+        attributes = {
+            name[len(CE_PREFIX) :]: raw.decode() for name, raw in headers.items() if name.startswith(CE_PREFIX)
+        }
+        time = datetime.fromisoformat(attributes["time"]) if "time" in attributes else None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise EnvelopeError(f"not a CloudEvent: unreadable attribute: {exc}") from exc
+    missing = [name for name in REQUIRED_ATTRIBUTES if not attributes.get(name)]
+    if missing or attributes["specversion"] != "1.0":
+        raise EnvelopeError(f"not a CloudEvent 1.0: missing or wrong {', '.join(missing) or 'specversion'}")
+    return Envelope(
+        id=attributes["id"],
+        source=attributes["source"],
+        type=attributes["type"],
+        subject=attributes.get("subject"),
+        time=time,
+        body=bytes(value),
     )
 
 

@@ -28,6 +28,9 @@ class CommunityView(MonitorTable, table=True):
     __table_args__ = (
         Index("ix_community_listed_name", "name", "community_id", postgresql_where=sql_text("merged_into IS NULL")),
         Index("ix_community_survivor_id", "survivor_id"),
+        # The self-reference's check when rows go (a rebuild empties the table) looks rows up by `merged_into`:
+        # without an index each deleted row scanned the whole table.
+        Index("ix_community_merged_into", "merged_into", postgresql_where=sql_text("merged_into IS NOT NULL")),
     )
 
     community_id: UUID = Field(primary_key=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cache
 from typing import Any
 from uuid import UUID
@@ -58,6 +58,17 @@ async def lock(session: AsyncSession, community_id: UUID) -> CommunityView | Non
         .execution_options(populate_existing=True)
     )
     return (await session.exec(query)).one_or_none()
+
+
+async def lock_many(session: AsyncSession, community_ids: Collection[UUID]) -> dict[UUID, CommunityView]:
+    """The communities of these ids that exist, locked for the rest of the transaction and fresh, by id."""
+    query = (
+        select(CommunityView)
+        .where(col(CommunityView.community_id).in_(list(community_ids)))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {row.community_id: row for row in (await session.exec(query)).all()}
 
 
 async def move_survivors(session: AsyncSession, *, from_id: UUID, to_id: UUID) -> None:

@@ -68,21 +68,41 @@ CommunityEvent = CommunityRegistered | CommunityUpdated | CommunityStatusChanged
 
 
 async def project_all(session: AsyncSession, events: Sequence[tuple[CommunityEvent, Envelope]]) -> None:
-    """Apply a poll's community events in topic order. The states they carry are written together, the
-    newest per community in one upsert: taking v3 after v2 ends where taking v3 alone does. An event
-    without a state (published before states were carried) or a merge is applied on its own, after the
-    states before it, so its order is kept."""
+    """Apply a poll's community events in topic order. The states they carry are written together, the newest per
+    community in one upsert (taking v3 after v2 ends where taking v3 alone does), merges' states included; each
+    merge then redirects its duplicate, in topic order, once its survivor's row is there. An event without a state
+    (published before states were carried) is applied on its own, after everything before it, so its order is
+    kept."""
     newest: dict[UUID, dict[str, Any]] = {}
-    for event, envelope in events:
-        if event.state is not None and not isinstance(event, CommunityMerged):
-            row = _state_row(event.community_id, event.state, envelope=envelope)
-            if event.community_id not in newest or row["version"] > newest[event.community_id]["version"]:
-                newest[event.community_id] = row
-            continue
+    merges: list[tuple[CommunityMerged, Envelope]] = []
+
+    async def flush() -> None:
         await repository.upsert_newer(session, list(newest.values()))
         newest.clear()
-        await PROJECTIONS[type(event)](session, event, envelope)
-    await repository.upsert_newer(session, list(newest.values()))
+        if merges:
+            # Every row the merges touch, locked in one query rather than two round trips a merge.
+            involved = {merge.community_id for merge, _ in merges} | {merge.merged_community_id for merge, _ in merges}
+            rows = await repository.lock_many(session, involved)
+            for merge, envelope in merges:
+                # Redirecting is idempotent, so even a merge older than the survivor's row still redirects.
+                duplicate = rows.get(merge.merged_community_id)
+                redirected = await _redirect(
+                    session, rows[merge.community_id], duplicate, event=merge, envelope=envelope
+                )
+                rows[merge.merged_community_id] = redirected
+        merges.clear()
+
+    for event, envelope in events:
+        if event.state is None:
+            await flush()
+            await PROJECTIONS[type(event)](session, event, envelope)
+            continue
+        row = _state_row(event.community_id, event.state, envelope=envelope)
+        if event.community_id not in newest or row["version"] > newest[event.community_id]["version"]:
+            newest[event.community_id] = row
+        if isinstance(event, CommunityMerged):
+            merges.append((event, envelope))
+    await flush()
 
 
 async def project_registered(session: AsyncSession, event: CommunityRegistered, envelope: Envelope) -> None:
@@ -147,35 +167,44 @@ async def project_merged(session: AsyncSession, event: CommunityMerged, envelope
         survivor = await repository.lock(session, event.community_id)
         assert survivor is not None, "take_state leaves the row in place"
         # Redirecting is idempotent, so even a merge older than the survivor's row still redirects.
-        await _redirect(session, survivor, event=event, envelope=envelope)
+        await _redirect(
+            session, survivor, await repository.lock(session, event.merged_community_id), event=event, envelope=envelope
+        )
         return
     survivor = await _newer(session, community_id=event.community_id, version=event.version, envelope=envelope)
     if survivor is None:
         return
-    await _redirect(session, survivor, event=event, envelope=envelope)
+    await _redirect(
+        session, survivor, await repository.lock(session, event.merged_community_id), event=event, envelope=envelope
+    )
     _applied(survivor, version=event.version, at=event.merged_at, envelope=envelope)
     await session.flush()
 
 
 async def _redirect(
-    session: AsyncSession, survivor: CommunityView, *, event: CommunityMerged, envelope: Envelope
-) -> None:
-    """Point the merged-away id at the survivor."""
-    duplicate = await repository.lock(session, event.merged_community_id)
+    session: AsyncSession,
+    survivor: CommunityView,
+    duplicate: CommunityView | None,
+    *,
+    event: CommunityMerged,
+    envelope: Envelope,
+) -> CommunityView:
+    """Point the merged-away id (its row locked, or None when unknown) at the survivor; the duplicate's row."""
     if duplicate is None:
         # The duplicate's own events travel under its own key, possibly on another partition, so its
         # registration may still be on its way. A stub holds the redirect now; the late registration
         # then fills the stub's fields but keeps the redirect, so the duplicate never shows up in listings.
-        stub = _stub(survivor, community_id=event.merged_community_id, at=event.merged_at, envelope=envelope)
-        repository.add(session, stub)
+        duplicate = _stub(survivor, community_id=event.merged_community_id, at=event.merged_at, envelope=envelope)
+        repository.add(session, duplicate)
     elif duplicate.merged_into != survivor.community_id:
         duplicate.merged_into = survivor.community_id
         duplicate.updated_at = event.merged_at
         duplicate.last_event_id = envelope.id
     await session.flush()
     # Everything that counted under the duplicate (itself, and what merged into it before) now counts under
-    # the end of the survivor's chain.
+    # the end of the survivor's chain (the update keeps the rows in the session up to date too).
     await repository.move_survivors(session, from_id=event.merged_community_id, to_id=survivor.survivor_id)
+    return duplicate
 
 
 async def resolve_community(session: AsyncSession, *, community_id: UUID) -> CommunityView:
