@@ -13,7 +13,7 @@ from lcn_monitor.indicators.models import Indicator
 from lcn_monitor.progress import figures, repository
 from lcn_monitor.progress.figures import PeriodSpan
 from lcn_monitor.progress.schemas import Explanation, Part, RatioTerm
-from lcn_monitor.progress.service import ScopeInputs, all_figures, scope_inputs
+from lcn_monitor.progress.service import ScopeInputs, computed_figures
 from lcn_monitor.scopes import Scope
 from lcn_shared.problems import NotFound, UnprocessableContent
 
@@ -104,13 +104,13 @@ async def explain(
 ) -> Explanation:
     """The figure of an indicator in a scope (today's, or a period's) with a page of the parts it is made of,
     `limit` parts after the first `after`."""
-    inputs = await scope_inputs(session, scope=scope, today=today, keys=[key])
+    computed = await computed_figures(session, scope=scope, today=today)
+    inputs, found = computed.inputs, computed.figures
     indicator = next((item for item in inputs.indicators if item.key == key), None)
     if indicator is None:
         raise NotFound(f"No indicator {key!r}.")
     if period is not None and period not in {span.period_id for span in inputs.started()}:
         raise UnprocessableContent(f"No reporting period {period!r} has started by {today}.")
-    found = await all_figures(session, inputs, [key])
     value = found[indicator.key].actual if period is None else found[indicator.key].per_period.get(period)
     terms: dict[str, RatioTerm] = {}
     parts: list[Part] = []

@@ -18,6 +18,7 @@ from lcn_monitor.indicators import repository as indicators
 from lcn_monitor.indicators.models import Baseline, Indicator, Observation, Target
 from lcn_monitor.periods import repository as periods
 from lcn_monitor.progress import figures, repository, trajectory
+from lcn_monitor.progress.cache import Computed, cache_of
 from lcn_monitor.progress.figures import PeriodSpan
 from lcn_monitor.progress.schemas import BaselineShown, Progress, SeriesPoint, TargetShown
 from lcn_monitor.progress.trajectory import Goal, Point
@@ -52,11 +53,9 @@ class Figures:
     actual: float | None
 
 
-async def scope_inputs(
-    session: AsyncSession, *, scope: Scope, today: date, keys: Sequence[str] | None = None
-) -> ScopeInputs:
+async def scope_inputs(session: AsyncSession, *, scope: Scope, today: date) -> ScopeInputs:
     """Definitions, baselines, targets, observations and periods for the scope, and its report sums when an
-    indicator named (any, without names) needs them."""
+    indicator needs them."""
     found = ScopeInputs(
         scope=scope,
         today=today,
@@ -73,7 +72,7 @@ async def scope_inputs(
     for observation in await indicators.observations(session):
         if observation.scope == scope.text:
             found.observations.setdefault(observation.indicator_key, {})[observation.period_id] = observation
-    if any(indicator.source == "reports" for indicator in needed(found, keys)):
+    if any(indicator.source == "reports" for indicator in found.indicators):
         found.report_sums = await repository.report_sums(session, scope=scope)
     return found
 
@@ -105,29 +104,15 @@ def _report_figures(indicator: Indicator, inputs: ScopeInputs) -> Figures:
     return Figures(values, figures.latest(started, values, inputs.today))
 
 
-def needed(inputs: ScopeInputs, keys: Sequence[str] | None) -> list[Indicator]:
-    """The indicators to compute for `keys` (all without): each named one and the terms of a named ratio."""
-    if keys is None:
-        return inputs.indicators
-    wanted = set(keys)
-    for indicator in inputs.indicators:
-        if indicator.key in wanted and indicator.source == "ratio":
-            wanted |= {indicator.definition["numerator"], indicator.definition["denominator"]}
-    return [indicator for indicator in inputs.indicators if indicator.key in wanted]
-
-
-async def all_figures(
-    session: AsyncSession, inputs: ScopeInputs, keys: Sequence[str] | None = None
-) -> dict[str, Figures]:
-    """The figures of the indicators named (all without) in the scope; ratios from their terms' figures."""
-    computed = needed(inputs, keys)
+async def all_figures(session: AsyncSession, inputs: ScopeInputs) -> dict[str, Figures]:
+    """Every indicator's figures in the scope; ratios from their terms' figures."""
     found: dict[str, Figures] = {}
-    for indicator in computed:
+    for indicator in inputs.indicators:
         if indicator.source == "registry":
             found[indicator.key] = await _registry_figures(session, indicator, inputs)
         elif indicator.source == "reports":
             found[indicator.key] = _report_figures(indicator, inputs)
-    for indicator in computed:
+    for indicator in inputs.indicators:
         if indicator.source == "ratio":
             top, bottom = found[indicator.definition["numerator"]], found[indicator.definition["denominator"]]
             per_period = {
@@ -203,14 +188,23 @@ def progress_of(indicator: Indicator, found: Figures, inputs: ScopeInputs) -> Pr
     )
 
 
+async def computed_figures(session: AsyncSession, *, scope: Scope, today: date) -> Computed:
+    """Every indicator's inputs and figures in the scope today, kept until their sources change (`cache`)."""
+
+    async def compute() -> tuple[ScopeInputs, dict[str, Figures]]:
+        inputs = await scope_inputs(session, scope=scope, today=today)
+        return inputs, await all_figures(session, inputs)
+
+    return await cache_of(session).figures(session, scope=scope, today=today, compute=compute)
+
+
 async def scope_progress(
     session: AsyncSession, *, scope: Scope, today: date, keys: Sequence[str] | None = None
 ) -> list[Progress]:
     """The progress of every indicator (or those named) in the scope today, by key."""
-    inputs = await scope_inputs(session, scope=scope, today=today, keys=keys)
-    found = await all_figures(session, inputs, keys)
+    computed = await computed_figures(session, scope=scope, today=today)
     return [
-        progress_of(indicator, found[indicator.key], inputs)
-        for indicator in inputs.indicators
+        progress_of(indicator, computed.figures[indicator.key], computed.inputs)
+        for indicator in computed.inputs.indicators
         if keys is None or indicator.key in keys
     ]
