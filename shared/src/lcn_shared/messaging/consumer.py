@@ -23,6 +23,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from lcn_shared.contracts.base import EventContract
 from lcn_shared.db import unit_of_work
 from lcn_shared.envelope import Envelope, EnvelopeError, from_kafka, header_text
+from lcn_shared.messaging.dlq import DLQ_HEADER_PREFIX as DLQ_HEADER_PREFIX
+from lcn_shared.messaging.dlq import DLQ_SUFFIX as DLQ_SUFFIX
 from lcn_shared.messaging.failures import classify, is_transient
 from lcn_shared.messaging.inbox import first_deliveries
 from lcn_shared.messaging.stalls import PartitionConsumer, PartitionStalls
@@ -30,8 +32,6 @@ from lcn_shared.runtime import ServiceRuntime
 
 log = logging.getLogger(__name__)
 
-DLQ_SUFFIX = ".dlq"
-DLQ_HEADER_PREFIX = "lcn-dlq-"
 # How long a poll waits for records; short, because an idle batch loop also sleeps this long.
 BATCH_WAIT_MS = 20
 Outcome = Literal["processed", "duplicate", "ignored"]

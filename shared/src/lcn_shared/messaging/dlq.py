@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from lcn_shared.envelope import header_text
-from lcn_shared.messaging.consumer import DLQ_HEADER_PREFIX, DLQ_SUFFIX
 from lcn_shared.messaging.replay import records_to_end
+
+# Dead letters go to `<topic>.dlq`, the failure in headers of this prefix (lcn_shared.messaging.consumer).
+DLQ_SUFFIX = ".dlq"
+DLQ_HEADER_PREFIX = "lcn-dlq-"
 
 
 @dataclass(frozen=True)
