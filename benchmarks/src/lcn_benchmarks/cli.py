@@ -61,6 +61,36 @@ def registry(
     )
 
 
+@app.command("monitor")
+def monitor(
+    output_dir: OutputDir = Path("benchmarks"),
+    communities: Annotated[
+        int, typer.Option(min=50, help="Communities whose events the registry's topic holds.")
+    ] = 10_000,
+    reports: Annotated[int, typer.Option(min=1, help="Approved reports over them.")] = 50_000,
+    events_per_community: Annotated[float, typer.Option(min=1.0, help="Events per community on average.")] = 5.0,
+    bulk_rows: Annotated[int, typer.Option(min=1, help="Rows of the bulk report file.")] = 5_000,
+    progress_requests: Annotated[int, typer.Option(min=1, help="Progress queries per scope and concurrency.")] = 200,
+    concurrency: Annotated[
+        list[int] | None, typer.Option(help="Progress queries in flight; repeat for several runs (default: 1 and 2).")
+    ] = None,
+    rebuild_runs: Annotated[int, typer.Option(min=1, help="Rebuilds of the read model.")] = 3,
+) -> None:
+    """The monitor's rebuild, progress queries over 10,000 communities and 50,000 reports, and a bulk report file."""
+    from lcn_benchmarks.monitor import run_monitor_benchmark
+
+    run_monitor_benchmark(
+        output_dir=output_dir,
+        communities=communities,
+        reports=reports,
+        events_per_community=events_per_community,
+        bulk_rows=bulk_rows,
+        progress_requests=progress_requests,
+        concurrency=concurrency or (1, 2),
+        rebuild_runs=rebuild_runs,
+    )
+
+
 def register(lcn: typer.Typer) -> None:
     """Add `lcn bench` to the `lcn` app."""
     lcn.add_typer(app, name="bench", help="Benchmarks that write a report.")
