@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -14,15 +15,23 @@ TIMEOUT_SECONDS = 60.0
 
 
 async def measure_get(
-    base_url: str, path: str, *, params: dict[str, str], requests: int, concurrency: int, warmup: int
+    base_url: str,
+    path: str,
+    *,
+    params: dict[str, str],
+    requests: int,
+    concurrency: int,
+    warmup: int,
+    before: Callable[[], Awaitable[None]] | None = None,
 ) -> dict[str, Any]:
     """Latency percentiles (ms, as the client sees them), errors and throughput of `requests` GETs of `path`, each
-    client sending its next request when the last one answered; `warmup` requests go first and are not counted."""
+    client sending its next request when the last one answered; `warmup` requests go first and are not counted;
+    `before` runs ahead of each request, untimed (a change the request must then see)."""
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=base_url, timeout=TIMEOUT_SECONDS, limits=limits) as client:
-        await _run(client, path, params, warmup, concurrency)
+        await _run(client, path, params, warmup, concurrency, before)
         started = time.perf_counter()
-        latencies, errors, sizes = await _run(client, path, params, requests, concurrency)
+        latencies, errors, sizes = await _run(client, path, params, requests, concurrency, before)
         elapsed = time.perf_counter() - started
     return {
         "requests": requests,
@@ -38,7 +47,12 @@ async def measure_get(
 
 
 async def _run(
-    client: httpx.AsyncClient, path: str, params: dict[str, str], requests: int, concurrency: int
+    client: httpx.AsyncClient,
+    path: str,
+    params: dict[str, str],
+    requests: int,
+    concurrency: int,
+    before: Callable[[], Awaitable[None]] | None = None,
 ) -> tuple[list[float], dict[str, int], list[int]]:
     """Send `requests` GETs over `concurrency` workers; the latencies of the 200s, the errors by kind, the sizes."""
     latencies: list[float] = []
@@ -50,6 +64,8 @@ async def _run(
         nonlocal budget
         while budget > 0:
             budget -= 1
+            if before is not None:
+                await before()
             started = time.perf_counter()
             try:
                 response = await client.get(path, params=params)

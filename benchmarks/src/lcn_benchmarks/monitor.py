@@ -79,6 +79,7 @@ def run_monitor_benchmark(
         "progress_requests": progress_requests,
         "progress_warmup_requests": PROGRESS_WARMUP,
         "explanation_requests": max(5, progress_requests // 4),
+        "changed_requests": max(5, progress_requests // 4),
         "concurrency": list(concurrency),
         "scopes": list(SCOPES),
         "explained_indicator": EXPLAINED,
@@ -137,7 +138,7 @@ def _measure(infra: Infrastructure, workdir: Path, parameters: dict[str, Any], c
         rebuilt = measure_rebuild(infra, network, parameters, roots, console)
         console.log(f"inserting {parameters['reports']:,} approved reports")
         setup["reports"] = run_sync(_insert_reports(infra, network, parameters["reports"]))
-        measured_progress = run_sync(_measure_progress(monitor, roots, parameters, console))
+        measured_progress = run_sync(_measure_progress(monitor, infra, roots, parameters, console))
         bulk = measure_bulk(monitor, infra, network, workdir, roots, parameters, console)
     return {"setup": setup, "rebuild": rebuilt, "progress": measured_progress, "bulk": bulk}
 
@@ -253,9 +254,14 @@ async def _insert_reports(infra: Infrastructure, network: Network, count: int) -
 
 
 async def _measure_progress(
-    monitor: ServiceProcess, roots: dict[str, int | None], parameters: dict[str, Any], console: Console
+    monitor: ServiceProcess,
+    infra: Infrastructure,
+    roots: dict[str, int | None],
+    parameters: dict[str, Any],
+    console: Console,
 ) -> dict[str, Any]:
-    """`GET /v1/progress?scope=` per scope and concurrency, then one report indicator's explanation."""
+    """`GET /v1/progress?scope=` per scope and concurrency; the national one again after a change before every
+    request (the figures computed anew each time, where the others are served as kept); one explanation."""
     async with httpx.AsyncClient(base_url=monitor.url, timeout=60.0) as client:
         national = (await client.get("/v1/progress", params={"scope": "national"})).json()["data"]
     facts = {"indicators": len(national), "actuals": {item["indicator"]: item["actual"] for item in national}}
@@ -266,10 +272,19 @@ async def _measure_progress(
             scopes.setdefault(scope, {})[str(concurrency)] = await _timed(
                 monitor, "/v1/progress", {"scope": scope}, roots, parameters["progress_requests"], concurrency
             )
+    console.log(f"progress national after every change: {parameters['changed_requests']} requests")
+    changed = await _timed(
+        monitor, "/v1/progress", {"scope": "national"}, roots, parameters["changed_requests"], 1, changes=infra
+    )
     console.log(f"explanation of {EXPLAINED}, national")
     path = f"/v1/progress/{EXPLAINED}/explanation"
     explanation = await _timed(monitor, path, {"scope": "national"}, roots, parameters["explanation_requests"], 1)
-    return {**facts, "scopes": scopes, "explanation": {"path": path, "scope": "national", **explanation}}
+    return {
+        **facts,
+        "scopes": scopes,
+        "after_every_change": {"scope": "national", **changed},
+        "explanation": {"path": path, "scope": "national", **explanation},
+    }
 
 
 async def _timed(
@@ -279,16 +294,30 @@ async def _timed(
     roots: dict[str, int | None],
     requests: int,
     concurrency: int,
+    *,
+    changes: Infrastructure | None = None,
 ) -> dict[str, Any]:
-    """One latency measurement with the CPU each process used during it."""
+    """One latency measurement with the CPU each process used during it; with `changes`, the figures' version is
+    moved on before every request (what any write to their sources does), so each request computes them anew."""
     meter = Meter(roots)
     meter.start()
-    measured = await measure_get(
-        monitor.url,
-        path,
-        params=params,
-        requests=requests,
-        concurrency=concurrency,
-        warmup=min(PROGRESS_WARMUP, requests),
-    )
+    conn = await asyncpg.connect(changes.dsn("monitor")) if changes is not None else None
+
+    async def change() -> None:
+        assert conn is not None, "only with a connection"
+        await conn.execute("UPDATE figures_version SET version = version + 1")
+
+    try:
+        measured = await measure_get(
+            monitor.url,
+            path,
+            params=params,
+            requests=requests,
+            concurrency=concurrency,
+            warmup=min(PROGRESS_WARMUP, requests),
+            before=change if conn is not None else None,
+        )
+    finally:
+        if conn is not None:
+            await conn.close()
     return measured | {"cpu_seconds": meter.stop(), "other_processes": meter.others}

@@ -38,9 +38,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("singleton", name=op.f("pk_figures_version")),
     )
     op.execute("INSERT INTO figures_version (singleton, version) VALUES (true, 0)")
+    # Once a transaction: a bulk write runs its statement once per row (executemany), and the version needs to move
+    # only once before the commit; a transaction-local setting remembers that it did.
     op.execute("""
         CREATE FUNCTION lcn_figures_changed() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
+            IF current_setting('lcn.figures_changed_in', true) = txid_current()::text THEN
+                RETURN NULL;
+            END IF;
+            PERFORM set_config('lcn.figures_changed_in', txid_current()::text, true);
             UPDATE figures_version SET version = version + 1;
             RETURN NULL;
         END $$

@@ -29,16 +29,22 @@ TRIGGERS = """
 """
 
 
-async def test_every_source_table_moves_the_version_on(platform: PlatformSettings) -> None:
-    """A statement trigger on each table a figure is computed from; a change to one moves the version by one."""
+async def test_every_source_table_moves_the_version_on_once_a_transaction(platform: PlatformSettings) -> None:
+    """A statement trigger on each table a figure is computed from; a transaction of many changing statements (a
+    bulk write) moves the version by one, and the next transaction by one more."""
     tables = {row["relname"] for row in await fetch(platform, "monitor", TRIGGERS)}
     assert tables == set(FIGURE_SOURCES)
+    touch = text("UPDATE reporting_period SET version = version WHERE period_id = :period")
     async with read_model(platform) as sessions:
         async with sessions() as session:
             before = await figures_version(session)
-            await session.exec(text("UPDATE reporting_period SET version = version WHERE period_id = '2026-H2'"))  # type: ignore[call-overload]
+            for period in ("2026-H1", "2026-H2", "2027-H1"):
+                await session.exec(touch, params={"period": period})  # type: ignore[call-overload]
             await session.commit()
             assert await figures_version(session) == before + 1
+            await session.exec(touch, params={"period": "2026-H2"})  # type: ignore[call-overload]
+            await session.commit()
+            assert await figures_version(session) == before + 2
 
 
 async def test_kept_figures_are_served_until_a_change_and_computed_again_after_it(
