@@ -147,7 +147,13 @@ async def test_the_monitors_read_model_follows_registry_changes_including_merges
         await publish(producer, platform, joined)
         seen = await wait_until(lambda: shown(monitor, survivor_id, lambda c: c["partners"]), timeout=20, what="member")
         assert seen["partners"] == [
-            {"organisation_id": str(organisation_id), "name": "Drenthe College", "type": "school-mbo", "role": "lead"}
+            {
+                "organisation_id": str(organisation_id),
+                "name": "Drenthe College",
+                "type": "school-mbo",
+                "role": "lead",
+                "can_edit": True,
+            }
         ]
 
         merged = CommunityMerged(

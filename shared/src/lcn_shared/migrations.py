@@ -54,14 +54,13 @@ def alembic_config(owner: str, url: URL) -> Config:
     return config
 
 
-async def ensure_database(platform: PlatformSettings, name: str, *, template: str | None = None) -> bool:
+async def ensure_database(platform: PlatformSettings, name: str) -> bool:
     """Create database `name` on the server when it does not exist; True when it was created."""
     conn = await asyncpg.connect(asyncpg_dsn(platform.server_url()))
     try:
         if await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
             return False
-        clause = f' TEMPLATE "{template}"' if template else ""
-        await conn.execute(f'CREATE DATABASE "{name}"{clause}')
+        await conn.execute(f'CREATE DATABASE "{name}"')
         return True
     finally:
         await conn.close()

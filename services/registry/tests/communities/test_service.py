@@ -165,6 +165,7 @@ async def test_registered_event_names_the_partners_organisation_as_lead(
             "organisation_name": "Hanzehogeschool Groningen",
             "organisation_type": "other",
             "role": "lead",
+            "can_edit": True,
         }
     ]
 
