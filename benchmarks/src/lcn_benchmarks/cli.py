@@ -43,7 +43,7 @@ def registry(
         list[int] | None, typer.Option(help="Searches in flight; repeat for several runs (default: 1, 2 and 4).")
     ] = None,
     grown: Annotated[
-        int, typer.Option(min=0, help="Communities the registry grows to for the write-cost run.")
+        int, typer.Option(min=1, help="Communities the registry grows to for the write-cost run.")
     ] = 20_000,
     writes: Annotated[int, typer.Option(min=1, help="Sequential POSTs per write-cost measurement.")] = 300,
 ) -> None:
