@@ -37,7 +37,7 @@ class EventContract(BaseModel):
 
 def all_contracts() -> list[type[EventContract]]:
     """Every concrete event contract, from the producers' modules."""
-    from lcn_shared.contracts import monitor, registry  # noqa: F401  (imported for their subclasses)
+    from lcn_shared.contracts import events, monitor, registry  # noqa: F401  (imported for their subclasses)
 
     found: list[type[EventContract]] = []
     pending = list(EventContract.__subclasses__())

@@ -1,0 +1,1 @@
+"""Clash warnings: major events on overlapping days for an overlapping audience."""
