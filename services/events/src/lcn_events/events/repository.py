@@ -57,6 +57,13 @@ async def get(session: AsyncSession, event_id: UUID, *, for_update: bool = False
     return await session.get(Event, event_id, with_for_update=lock, populate_existing=for_update)
 
 
+async def many(session: AsyncSession, event_ids: Collection[UUID]) -> list[Event]:
+    """These events, in one query."""
+    if not event_ids:
+        return []
+    return list((await session.exec(select(Event).where(col(Event.event_id).in_(list(event_ids))))).all())
+
+
 def add(session: AsyncSession, row: Event | OccurrenceOverride | EventChange) -> None:
     """Stage a row; the unit of work writes it."""
     session.add(row)

@@ -17,6 +17,7 @@ from lcn_events.events.times import today
 from lcn_events.feeds import service
 from lcn_events.feeds.cache import entity_tag
 from lcn_events.feeds.settings import feed_settings
+from lcn_events.registrations.router import LinkToken
 from lcn_shared.clock import ClockDep
 from lcn_shared.db import ReadSessionDep
 from lcn_shared.problems import problem_responses
@@ -42,9 +43,11 @@ def matches(if_none_match: str | None, tag: str) -> bool:
     return "*" in named or tag in named
 
 
-def ics_response(body: bytes, *, tag: str, if_none_match: str | None, disposition: str) -> Response:
+def ics_response(
+    body: bytes, *, tag: str, if_none_match: str | None, disposition: str, cache_control: str = CACHE_CONTROL
+) -> Response:
     """The calendar with its ETag, or 304 without a body when the caller has it."""
-    headers = {"ETag": tag, "Cache-Control": CACHE_CONTROL}
+    headers = {"ETag": tag, "Cache-Control": cache_control}
     if matches(if_none_match, tag):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=CALENDAR, headers=headers | {"Content-Disposition": disposition})
@@ -83,3 +86,26 @@ async def event_calendar(event_id: UUID, session: ReadSessionDep, if_none_match:
     event, body = await service.event_feed(session, event_id=event_id, host=feed_settings().calendar_host)
     disposition = f'attachment; filename="{file_name(event.title)}"'
     return ics_response(body, tag=entity_tag(body), if_none_match=if_none_match, disposition=disposition)
+
+
+@router.get(
+    "/registrations/{registration_id}/calendar.ics",
+    response_class=Response,
+    responses=ICS_RESPONSES | problem_responses(401, 403, 404, 422),
+)
+async def personal_calendar(
+    registration_id: UUID, session: ReadSessionDep, token: LinkToken = None, if_none_match: IfNoneMatch = None
+) -> Response:
+    """The person's own calendar to subscribe to, behind the secret link of one of their registrations: every
+    confirmed place they hold under the same e-mail address (401 without the link's secret, 403 with another's)."""
+    body = await service.personal_feed(
+        session, registration_id=registration_id, token=token, host=feed_settings().calendar_host
+    )
+    # Only the person's own calendar app keeps it, and asks again with the ETag each time.
+    return ics_response(
+        body,
+        tag=entity_tag(body),
+        if_none_match=if_none_match,
+        disposition='attachment; filename="mijn-lcn-evenementen.ics"',
+        cache_control="private, no-cache",
+    )

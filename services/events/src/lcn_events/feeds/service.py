@@ -8,19 +8,24 @@ one stays, with STATUS:CANCELLED, so that calendar apps remove it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_events.calendar.schemas import CalendarFilters
 from lcn_events.events import repository
 from lcn_events.events import service as events
-from lcn_events.events.models import Event
+from lcn_events.events.models import PUBLIC_STATUSES, Event, OccurrenceOverride
+from lcn_events.events.occurrences import occurrence_on
 from lcn_events.events.repository import EventFilter
 from lcn_events.events.times import LATEST_YEAR, instants_around
 from lcn_events.feeds.cache import Kept, cache_of
 from lcn_events.feeds.ics import calendar_of
+from lcn_events.registrations import repository as registrations
+from lcn_events.registrations.access import Caller, authorise
+from lcn_shared.problems import NotFound, Unauthorized
 
 FEED_NAME = "LCN-evenementen"
 # How far back a feed reaches: a subscribed app keeps the past year, and a feed does not grow without end.
@@ -51,3 +56,54 @@ async def event_feed(session: AsyncSession, *, event_id: UUID, host: str) -> tup
     event = await events.readable(session, event_id=event_id, principal=None)
     overrides = await repository.overrides_of(session, [event.event_id])
     return event, calendar_of([event], overrides, host=host)
+
+
+PERSONAL_FEED_NAME = "Mijn LCN-evenementen"
+
+
+def occurrence_alone(event: Event, overrides: Sequence[OccurrenceOverride], day: date) -> Event | None:
+    """One occurrence of a series as an event of its own (not stored): its times, SEQUENCE and status, and a UID of its
+    own derived from the series' id and the date, so that it never collides with the series in a calendar app."""
+    occurrence = occurrence_on(event, overrides, day)
+    if occurrence is None:
+        return None  # no longer in its series
+    span = occurrence.span
+    return Event(
+        **event.model_dump()
+        | {
+            "event_id": uuid5(event.event_id, day.isoformat()),
+            "recurrence": None,
+            "starts_at": span.starts_at,
+            "ends_at": span.ends_at,
+            "last_ends_at": span.ends_at,
+            "sequence": occurrence.sequence,
+            "status": "cancelled" if occurrence.cancelled else event.status,
+        }
+    )
+
+
+async def personal_feed(session: AsyncSession, *, registration_id: UUID, token: str | None, host: str) -> bytes:
+    """The confirmed places of the person whose link this is, as one calendar: every registration made with the same
+    e-mail address (one occurrence of a series as an event of its own, with a UID of its own)."""
+    registration = await registrations.get(session, registration_id)
+    if registration is None:
+        raise NotFound(f"There is no registration {registration_id}.")
+    if token is None:
+        raise Unauthorized("Use the link given when registering (`?token=`).")
+    event = await repository.get(session, registration.event_id)
+    assert event is not None  # a registration's event is never deleted (a foreign key)
+    authorise(registration, event, Caller(token=token))
+    held = await registrations.confirmed_of(session, registration)
+    found = {event.event_id: event for event in await repository.many(session, {held.event_id for held in held})}
+    overrides = await repository.overrides_of(session, [key for key, event in found.items() if event.recurrence])
+    shown: list[Event] = []
+    for place in held:
+        event = found[place.event_id]
+        if event.status not in PUBLIC_STATUSES:
+            continue
+        if place.occurrence_date is None or event.recurrence is None:
+            shown.append(event)
+        elif (occurrence := occurrence_alone(event, overrides[event.event_id], place.occurrence_date)) is not None:
+            shown.append(occurrence)
+    alone = {event.event_id: overrides.get(event.event_id, []) for event in shown if event.recurrence is not None}
+    return calendar_of(shown, alone, host=host, name=PERSONAL_FEED_NAME)

@@ -160,3 +160,14 @@ async def places_with_room(session: AsyncSession, *, now: datetime) -> list[tupl
         WITH_ROOM, params={"now": now, "yesterday": (now - timedelta(days=1)).date()}
     )
     return [(row.event_id, row.occurrence_date) for row in rows]
+
+
+async def confirmed_of(session: AsyncSession, registration: Registration) -> list[Registration]:
+    """The confirmed registrations made with this registration's address (only itself once it is anonymised)."""
+    same = (
+        col(Registration.email_key) == registration.email_key
+        if registration.email_key is not None
+        else col(Registration.registration_id) == registration.registration_id
+    )
+    query = select(Registration).where(same, col(Registration.status) == "confirmed").order_by(col(Registration.seq))
+    return list((await session.exec(query)).all())

@@ -73,6 +73,9 @@ class RegistrationReceipt(RegistrationState):
     repeated: bool = Field(description="True when this address had registered already: the link is not given again.")
     view_url: str | None = Field(description="The person's link to their registration; given once.")
     cancel_url: str | None = Field(description="Where the person cancels (POST, or DELETE on `view_url`); given once.")
+    calendar_url: str | None = Field(
+        description="The person's own calendar feed (every confirmed place under this address); given once."
+    )
 
 
 class RegistrationLink(BaseModel):
@@ -81,6 +84,7 @@ class RegistrationLink(BaseModel):
     registration_id: UUID
     view_url: str
     cancel_url: str
+    calendar_url: str
 
 
 class RegistrationChangePublic(BaseModel):

@@ -66,6 +66,7 @@ def links(request: Request, registration: Registration, token: str) -> Registrat
         registration_id=registration.registration_id,
         view_url=f"{request.url_for('get_registration', registration_id=registration_id)}?{query}",
         cancel_url=f"{request.url_for('cancel_registration', registration_id=registration_id)}?{query}",
+        calendar_url=f"{request.url_for('personal_calendar', registration_id=registration_id)}?{query}",
     )
 
 
@@ -84,6 +85,7 @@ def receipt(request: Request, registered: Registered) -> RegistrationReceipt:
         repeated=registered.token is None,
         view_url=given.view_url if given else None,
         cancel_url=given.cancel_url if given else None,
+        calendar_url=given.calendar_url if given else None,
     )
 
 
