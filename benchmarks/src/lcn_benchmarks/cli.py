@@ -91,6 +91,34 @@ def monitor(
     )
 
 
+@app.command("events")
+def events(
+    output_dir: OutputDir = Path("benchmarks"),
+    events: Annotated[int, typer.Option(min=10, help="Published events in the calendar.")] = 2_000,
+    feed_requests: Annotated[int, typer.Option(min=1, help="Polls of the ICS feed per concurrency.")] = 300,
+    year_requests: Annotated[int, typer.Option(min=1, help="Year views per concurrency.")] = 300,
+    changed_requests: Annotated[int, typer.Option(min=1, help="Feed requests after a change before each.")] = 20,
+    concurrency: Annotated[
+        list[int] | None, typer.Option(help="Reads in flight; repeat for several runs (default: 1 and 2).")
+    ] = None,
+    registration_events: Annotated[int, typer.Option(min=1, help="Events with places that take registrations.")] = 20,
+    clients_per_core: Annotated[int, typer.Option(min=1, help="Registering clients per usable core.")] = 2,
+) -> None:
+    """The ICS feed and the year view with 2,000 events, and registrations under concurrent load."""
+    from lcn_benchmarks.events import run_events_benchmark
+
+    run_events_benchmark(
+        output_dir=output_dir,
+        events=events,
+        feed_requests=feed_requests,
+        year_requests=year_requests,
+        changed_requests=changed_requests,
+        concurrency=concurrency or (1, 2),
+        registration_events=registration_events,
+        clients_per_core=clients_per_core,
+    )
+
+
 def register(lcn: typer.Typer) -> None:
     """Add `lcn bench` to the `lcn` app."""
     lcn.add_typer(app, name="bench", help="Benchmarks that write a report.")

@@ -10,4 +10,5 @@ SERVICE = ServicePlugin(
     app="lcn_events.main:create_app",
     migrations=Path(__file__).resolve().parents[2] / "migrations",
     metadata="lcn_events.models:metadata",
+    demo="lcn_events.demo.load:load",
 )
