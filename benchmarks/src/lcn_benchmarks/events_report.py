@@ -12,7 +12,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from lcn_benchmarks.monitor_report import QUANTILES, _git, _verdict, versions
+from lcn_benchmarks.monitor_report import QUANTILES, git, verdict_word, versions
 from lcn_benchmarks.report import format_number, machine_info, markdown_table, target_row
 
 FEED_TARGET_P99_MS = 150.0
@@ -31,7 +31,7 @@ def _versions() -> dict[str, str]:
         found["lcn-events"] = version("lcn-events")
     except PackageNotFoundError:
         found["lcn-events"] = "-"
-    changed = _git("status", "--short", "--untracked-files=all", "--", "services/events/src", "shared/src").splitlines()
+    changed = git("status", "--short", "--untracked-files=all", "--", "services/events/src", "shared/src").splitlines()
     return found | {"changed since": f"{len(changed)} files" if changed else "nothing"}
 
 
@@ -92,7 +92,7 @@ def write_report(results: dict[str, Any], output_dir: Path, started_at: datetime
 
 def render_markdown(results: dict[str, Any]) -> str:
     """The whole report as Markdown."""
-    verdicts = [[t["name"], t["result"], t["target"], _verdict(t["passed"])] for t in results["targets"]]
+    verdicts = [[t["name"], t["result"], t["target"], verdict_word(t["passed"])] for t in results["targets"]]
     parameters = results["parameters"]
     sections = [
         f"# Events benchmark, {results['started_at']}\n\n{INTRODUCTION}\n\nFinished {results['finished_at']}; raw "
@@ -226,7 +226,7 @@ def print_summary(console: Console, results: dict[str, Any], markdown: Path) -> 
     """The verdict table and where the report went."""
     table = Table("Measure", "Result", "Target", "Verdict", title="lcn bench events")
     for target in results["targets"]:
-        table.add_row(target["name"], target["result"], target["target"], _verdict(target["passed"]))
+        table.add_row(target["name"], target["result"], target["target"], verdict_word(target["passed"]))
     console.print(table, f"report: {markdown}")
 
 

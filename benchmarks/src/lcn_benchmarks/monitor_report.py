@@ -39,16 +39,16 @@ def versions() -> dict[str, str]:
             found[package] = version(package)
         except PackageNotFoundError:
             found[package] = "-"
-    return found | {"commit": _git("rev-parse", "--short", "HEAD")} | {"changed since": _changed()}
+    return found | {"commit": git("rev-parse", "--short", "HEAD")} | {"changed since": _changed()}
 
 
 def _changed() -> str:
     """The monitor's and the kit's source files that differ from the commit (a working tree measured mid-change)."""
-    changed = _git("diff", "--name-only", "HEAD", "--", "services/monitor/src", "shared/src").split()
+    changed = git("diff", "--name-only", "HEAD", "--", "services/monitor/src", "shared/src").split()
     return ", ".join(changed) or "nothing"
 
 
-def _git(*args: str) -> str:
+def git(*args: str) -> str:
     """A read-only git command's output in the repository, or a dash."""
     try:
         done = subprocess.run(["git", *args], capture_output=True, text=True, timeout=30, check=True, cwd=ROOT)
@@ -112,7 +112,7 @@ def _outcomes(outcomes: dict[str, int]) -> str:
     return ", ".join(f"{count:,} {outcome}" for outcome, count in sorted(outcomes.items())) or "no results"
 
 
-def _verdict(passed: bool | None) -> str:
+def verdict_word(passed: bool | None) -> str:
     """PASS, FAIL, or a dash for what is reported only."""
     return "-" if passed is None else "PASS" if passed else "FAIL"
 
@@ -130,7 +130,7 @@ def write_report(results: dict[str, Any], output_dir: Path, started_at: datetime
 
 def render_markdown(results: dict[str, Any]) -> str:
     """The whole report as Markdown."""
-    verdicts = [[t["name"], t["result"], t["target"], _verdict(t["passed"])] for t in results["targets"]]
+    verdicts = [[t["name"], t["result"], t["target"], verdict_word(t["passed"])] for t in results["targets"]]
     sections = [
         f"# Monitor benchmark, {results['started_at']}\n\n{INTRODUCTION}\n\nFinished {results['finished_at']}; raw "
         "numbers in the `.json` file of the same name.",

@@ -79,3 +79,11 @@ def cursor_text(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{value!r} is not text")
     return value
+
+
+def cursor_bigint(value: Any) -> int:
+    """A cursor position's positive bigint (a row's id or sequence); ValueError for anything else, so a forged cursor
+    is a 400 and never reaches PostgreSQL out of range."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
+        raise ValueError(f"{value!r} is no positive bigint")
+    return value

@@ -37,7 +37,7 @@ from lcn_events.events.recurrence import Series
 from lcn_events.events.schemas import CONFERENCE_TEAM, EventCreate, EventUpdate
 from lcn_events.events.times import Span, instant, wall_clock
 from lcn_shared.auth import Principal
-from lcn_shared.cursors import page_of, read_cursor
+from lcn_shared.cursors import cursor_bigint, page_of, read_cursor
 from lcn_shared.problems import NotFound, UnprocessableContent
 
 
@@ -263,13 +263,6 @@ async def history(
 ) -> tuple[list[EventChange], str | None]:
     """A page of the event's changes, oldest first, and the cursor of the next page."""
     tag = f"event-history:{event_id}"
-    after = read_cursor(cursor, tag=tag, parse=lambda position: _change_id(position["after"]))
+    after = read_cursor(cursor, tag=tag, parse=lambda position: cursor_bigint(position["after"]))
     rows = await repository.changes(session, event_id, after=after, limit=limit + 1)
     return page_of(rows, limit=limit, position=lambda change: {"after": change.change_id}, tag=tag)
-
-
-def _change_id(value: object) -> int:
-    """A history cursor's change id: a positive bigint (a forged one never reaches PostgreSQL out of range)."""
-    if type(value) is int and 0 < value < 2**63:
-        return value
-    raise ValueError(f"{value!r} is no change id")

@@ -26,7 +26,7 @@ from lcn_events.registrations.places import Place, chosen_place, place_of
 from lcn_events.registrations.schemas import RegistrationCreate
 from lcn_events.registrations.waiting import fill_places
 from lcn_events.registrations.wire import Tally
-from lcn_shared.cursors import page_of, read_cursor
+from lcn_shared.cursors import cursor_bigint, page_of, read_cursor
 from lcn_shared.problems import Conflict, NotFound
 
 
@@ -267,15 +267,8 @@ async def attendees_page(
 ) -> tuple[list[Registration], str | None]:
     """A page of the event's (or occurrence's) registrations in the order they were made, and the next cursor."""
     tag = f"registrations:{event_id}:{occurrence_date}:{status}"
-    after = read_cursor(cursor, tag=tag, parse=lambda position: _seq(position["after"]))
+    after = read_cursor(cursor, tag=tag, parse=lambda position: cursor_bigint(position["after"]))
     rows = await repository.listed(
         session, event_id=event_id, occurrence_date=occurrence_date, status=status, after=after, limit=limit + 1
     )
     return page_of(rows, limit=limit, position=lambda row: {"after": row.seq}, tag=tag)
-
-
-def _seq(value: object) -> int:
-    """A list cursor's position: a positive bigint (a forged one never reaches PostgreSQL out of range)."""
-    if type(value) is int and 0 < value < 2**63:
-        return value
-    raise ValueError(f"{value!r} is no position")

@@ -25,7 +25,7 @@ from lcn_monitor.practices.schemas import (
 from lcn_shared.auth import OPTIONAL_KEY, Principal, Role, identify, require
 from lcn_shared.clock import ClockDep
 from lcn_shared.concurrency import expected_version, versioned
-from lcn_shared.cursors import page_of, read_cursor
+from lcn_shared.cursors import cursor_bigint, page_of, read_cursor
 from lcn_shared.db import ReadSessionDep, SessionDep
 from lcn_shared.idempotency import answer_once, fingerprint
 from lcn_shared.problems import problem_responses
@@ -173,16 +173,9 @@ async def practice_history(
     editors and coordinators, since earlier versions may hold what a coordinator hid."""
     await service.editable(session, practice_id=practice_id, principal=principal)
     tag = f"practice-history:{practice_id}"
-    after = read_cursor(cursor, tag=tag, parse=lambda position: _change_id(position["after"]))
+    after = read_cursor(cursor, tag=tag, parse=lambda position: cursor_bigint(position["after"]))
     rows = await repository.changes(session, practice_id, after=after, limit=limit + 1)
     page, next_cursor = page_of(rows, limit=limit, position=lambda row: {"after": row.change_id}, tag=tag)
     return PracticeChangesPublic(
         data=[PracticeChangePublic.model_validate(row, from_attributes=True) for row in page], next_cursor=next_cursor
     )
-
-
-def _change_id(value: object) -> int:
-    """A history cursor's change id: a positive bigint, so a forged one never reaches PostgreSQL out of range."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
-        raise ValueError(f"{value!r} is no change id")
-    return value

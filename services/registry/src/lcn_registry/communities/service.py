@@ -24,7 +24,7 @@ from lcn_shared.auth import Principal, Role
 from lcn_shared.contracts import CommunityRegistered, CommunityState, CommunityStatusChanged, CommunityUpdated
 from lcn_shared.contracts.registry import CommunityMember
 from lcn_shared.contracts.vocabulary import LANDSDEEL_OF_PROVINCE, CommunityStatus, MembershipRole, Province
-from lcn_shared.cursors import page_of, read_cursor
+from lcn_shared.cursors import cursor_bigint, page_of, read_cursor
 from lcn_shared.messaging.outbox import record_event
 from lcn_shared.problems import Conflict, Forbidden, NotFound, PreconditionFailed, UnprocessableContent
 
@@ -461,13 +461,6 @@ async def history(
     """A page of the community's changes, newest first, and the cursor of the next (older) page."""
     await get_community(session, community_id=community_id)
     tag = f"history|{community_id}"
-    before = read_cursor(cursor, tag=tag, parse=lambda position: _change_id(position["before"]))
+    before = read_cursor(cursor, tag=tag, parse=lambda position: cursor_bigint(position["before"]))
     rows = await repository.history(session, community_id, before=before, limit=limit + 1)
     return page_of(rows, limit=limit, position=lambda change: {"before": change.change_id}, tag=tag)
-
-
-def _change_id(value: Any) -> int:
-    """A history cursor's change id: a positive bigint (ValueError otherwise, and the cursor is refused)."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
-        raise ValueError(f"{value!r} is no change id")
-    return value
