@@ -104,8 +104,9 @@ MESSAGES = Messages(
         "nav_new": {NL: "Nieuwe bijeenkomst", EN: "New event"},
         "planner_title": {NL: "Jaarplanning {year}", EN: "Year planner {year}"},
         "planner_lead": {
-            NL: "Alle bijeenkomsten van het jaar per maand; {drafts} concepten, {clashes} met een overlap.",
-            EN: "Every event of the year by month; {drafts} drafts, {clashes} with a clash.",
+            # Counts after a colon, so that one reads as well as many ("1 concepten" did not).
+            NL: "Alle bijeenkomsten van het jaar per maand. Concepten: {drafts}; met een overlap: {clashes}.",
+            EN: "Every event of the year by month. Drafts: {drafts}; with a clash: {clashes}.",
         },
         "years": {NL: "Andere jaren", EN: "Other years"},
         "year_previous": {NL: "Vorig jaar ({year})", EN: "Previous year ({year})"},
