@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from aiokafka import ConsumerRecord
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -25,12 +26,13 @@ from lcn_monitor.communities import service
 from lcn_monitor.communities.consumers import community_projection
 from lcn_shared.contracts import CommunityMerged
 from lcn_shared.db import create_engine, create_session_factory, unit_of_work
-from lcn_shared.envelope import Envelope
-from lcn_shared.messaging.replay import replay
+from lcn_shared.envelope import CE_PREFIX, Envelope, EnvelopeError, from_kafka
+from lcn_shared.messaging.replay import records_to_end
 from lcn_shared.settings import ServiceConfig
 
 # Events validated and projected together: large enough that each community's newest state is one upsert.
 PROJECTED_AT_ONCE = 5_000
+TYPE_HEADER = f"{CE_PREFIX}type"
 
 
 @dataclass
@@ -69,28 +71,53 @@ class _Version(BaseModel):
 _Probe.model_rebuild()
 
 
-def newest_only(envelopes: Sequence[Envelope], merged_type: str) -> list[Envelope]:
+def record_type(record: ConsumerRecord[bytes, bytes]) -> str | None:
+    """The event type a record's `ce_type` header names (binary mode, what every platform producer writes); None
+    when it has none (structured mode, or no CloudEvent), for the full decoding to read or reject."""
+    for name, value in record.headers:
+        if name == TYPE_HEADER:
+            return value.decode(errors="replace")
+    return None
+
+
+def deciding_records(
+    records: Sequence[ConsumerRecord[bytes, bytes]], kept_types: Collection[str], merged_type: str, found: Rebuilt
+) -> list[Envelope]:
     """The events whose projection decides the read model, in topic order: each community's newest state (later
     states carry what earlier ones changed, ADR 0013), every merge and every event without a state. The projection
-    of the rest would be skipped as older anyway; leaving them out spares validating them."""
+    of the rest would be skipped as older anyway; only the deciding records are decoded as CloudEvents, which spares
+    decoding and validating most of a topic. Other event types are counted as ignored, unreadable records as
+    rejected."""
     newest: dict[UUID, tuple[int, int]] = {}
-    probes: list[_Probe | None] = []
-    for position, envelope in enumerate(envelopes):
+    candidates: list[tuple[ConsumerRecord[bytes, bytes], str | None, _Probe | None]] = []
+    for record in records:
+        event_type = record_type(record)
+        if event_type is not None and event_type not in kept_types:
+            found.ignored += 1
+            continue
         try:
-            probe = _Probe.model_validate_json(envelope.body) if isinstance(envelope.body, bytes) else None
+            probe = _Probe.model_validate_json(record.value) if record.value else None
         except ValidationError:
             probe = None  # left for the full validation to reject, as the live consumer would
-        probes.append(probe)
-        if probe is not None and probe.state is not None and envelope.type != merged_type:
+        if probe is not None and probe.state is not None and event_type not in (merged_type, None):
             version = probe.state.version
             if probe.community_id not in newest or version >= newest[probe.community_id][0]:
-                newest[probe.community_id] = (version, position)
+                newest[probe.community_id] = (version, len(candidates))
+        candidates.append((record, event_type, probe))
     kept = {position for _, position in newest.values()}
-    return [
-        envelope
-        for position, (envelope, probe) in enumerate(zip(envelopes, probes, strict=True))
-        if position in kept or probe is None or probe.state is None or envelope.type == merged_type
-    ]
+    envelopes: list[Envelope] = []
+    for position, (record, event_type, probe) in enumerate(candidates):
+        if position in kept or probe is None or probe.state is None or event_type in (merged_type, None):
+            try:
+                envelope = from_kafka(record.headers, record.value)
+            except EnvelopeError:
+                found.rejected += 1
+                continue
+            if envelope.type in kept_types:
+                envelopes.append(envelope)
+            else:
+                found.ignored += 1
+    return envelopes
 
 
 def decoded(envelopes: Sequence[Envelope], found: Rebuilt) -> list[tuple[Any, Envelope]]:
@@ -112,21 +139,20 @@ async def rebuild_in(
     found = Rebuilt()
     started = time.perf_counter()
     await session.exec(text("LOCK TABLE community IN EXCLUSIVE MODE"))  # type: ignore[call-overload]
-    envelopes: list[Envelope] = []
-    async for batch in replay(bootstrap_servers, topic, require_complete=True):
-        envelopes += batch.events
-        found.rejected += batch.unreadable
+    records: list[ConsumerRecord[bytes, bytes]] = []
+    async for batch in records_to_end(bootstrap_servers, [topic], require_complete=True):
+        records += batch
         if on_batch is not None:
-            on_batch(len(batch.events) + batch.unreadable)
-    found.events = len(envelopes)
+            on_batch(len(batch))
+    found.events = len(records)
     kept_types = {contract.event_type for contract in community_projection.contracts}
-    known = [envelope for envelope in envelopes if envelope.type in kept_types]
-    found.ignored = len(envelopes) - len(known)
-    deciding = newest_only(known, CommunityMerged.event_type)
+    deciding = deciding_records(records, kept_types, CommunityMerged.event_type, found)
     await session.exec(text("DELETE FROM community"))  # type: ignore[call-overload]
     for start in range(0, len(deciding), PROJECTED_AT_ONCE):
         events = decoded(deciding[start : start + PROJECTED_AT_ONCE], found)
         await service.project_all(session, events)
+        # The rows are written; letting the session forget them keeps its bookkeeping of each merge's update short.
+        session.expunge_all()
     await session.flush()
     counted = await session.exec(text("SELECT count(*) FROM community WHERE merged_into IS NULL"))  # type: ignore[call-overload]
     found.communities = int(counted.scalar_one())

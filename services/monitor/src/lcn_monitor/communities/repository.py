@@ -73,7 +73,10 @@ async def lock_many(session: AsyncSession, community_ids: Collection[UUID]) -> d
 
 async def move_survivors(session: AsyncSession, *, from_id: UUID, to_id: UUID) -> None:
     """Every row that counted under `from_id` counts under `to_id` from now on."""
-    await session.exec(update(CommunityView).where(col(CommunityView.survivor_id) == from_id).values(survivor_id=to_id))
+    moved = update(CommunityView).where(col(CommunityView.survivor_id) == from_id).values(survivor_id=to_id)
+    # "fetch": the rows the update returns are brought up to date in the session by their keys; the default
+    # ("evaluate") tests the criteria against every row the session holds, most of a replay's merge time.
+    await session.exec(moved.execution_options(synchronize_session="fetch"))
 
 
 def add(session: AsyncSession, community: CommunityView) -> None:
