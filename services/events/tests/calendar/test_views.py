@@ -4,11 +4,27 @@ kind and organiser, with cursors that continue only their own listing."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import httpx
+from sqlalchemy import text
 
-from lcn_shared.db import SessionFactory
-from services.events.tests.builders import KeyMaker, conference_team, create, known, occurrences, partner, published
+from lcn_events.directory import service as directory
+from lcn_shared.db import SessionFactory, unit_of_work
+from lcn_shared.envelope import from_kafka
+from services.events.tests.builders import (
+    REGISTERED_AT,
+    KeyMaker,
+    conference_team,
+    create,
+    if_match,
+    known,
+    occurrences,
+    partner,
+    published,
+    record_of,
+    registered,
+)
 
 YEAR = {"from_": "2027-01-01", "to": "2027-12-31"}
 
@@ -76,3 +92,60 @@ async def test_views_filtered_by_landsdeel_topsector_kind_and_organiser(
     first_page = (await events.get("/v1/events", params={"from": "2027-01-01", "limit": 2})).json()
     other = await events.get("/v1/events", params={"kind": "webinar", "cursor": first_page["next_cursor"]})
     assert other.status_code == 400
+
+
+async def test_the_public_year_view_is_kept_until_an_event_or_an_organisers_name_changes(
+    events: httpx.AsyncClient, api_key: KeyMaker, sessions: SessionFactory
+) -> None:
+    """The public's year view is made once per version of what it shows (ADR 0030): a second request gets the same
+    bytes and ETag, `If-None-Match` a 304; a changed event and a renamed organiser each make it anew; the
+    conference team's view still shows its drafts."""
+    hanze = uuid.uuid4()
+    await known(sessions, (hanze, "Hanzehogeschool"))
+    team = await conference_team(api_key)
+    ours = await partner(api_key, hanze, "Hanzehogeschool")
+    masterclass = {"starts_at": "2027-04-15T13:00:00", "ends_at": "2027-04-15T17:00:00"}
+    event = await published(events, ours, title="Masterclass HTSM", kind="masterclass", **masterclass)
+    await create(events, team, title="Nog in planning", starts_at="2027-05-01T10:00:00", ends_at="2027-05-01T12:00:00")
+
+    def shown(view: httpx.Response) -> list[tuple[str, str | None]]:
+        return [
+            (found["title"], found["organiser_name"])
+            for month in view.json()["months"]
+            for found in month["occurrences"]
+        ]
+
+    first = await events.get("/v1/calendar/2027")
+    second = await events.get("/v1/calendar/2027")
+    assert first.status_code == 200
+    assert first.headers["content-type"] == "application/json"
+    assert (second.content, second.headers["ETag"]) == (first.content, first.headers["ETag"])
+    assert shown(first) == [("Masterclass HTSM", "Hanzehogeschool")]
+    unchanged = await events.get("/v1/calendar/2027", headers={"If-None-Match": first.headers["ETag"]})
+    assert (unchanged.status_code, unchanged.content) == (304, b"")
+    async with unit_of_work(sessions) as session:  # behind the service's back: the version stays, so does the view
+        await session.exec(text("UPDATE event SET title = 'Ongezien' WHERE title = 'Masterclass HTSM'"))  # type: ignore[call-overload]
+    assert (await events.get("/v1/calendar/2027")).content == first.content
+
+    response = await events.patch(
+        f"/v1/events/{event['event_id']}", json={"title": "Masterclass Hightech"}, headers=ours | if_match(event)
+    )
+    assert response.status_code == 200, response.text
+    changed = await events.get("/v1/calendar/2027", headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200
+    assert shown(changed) == [("Masterclass Hightech", "Hanzehogeschool")]
+
+    await known(sessions, (hanze, "Hanze University of Applied Sciences"))  # named at the same moment: no rename
+    assert shown(await events.get("/v1/calendar/2027")) == [("Masterclass Hightech", "Hanzehogeschool")]
+    renamed = registered(
+        members=[(hanze, "Hanze University of Applied Sciences")], at=REGISTERED_AT + timedelta(days=1)
+    )
+    async with unit_of_work(sessions) as session:
+        await directory.project_all(session, [(renamed, from_kafka(*record_of(renamed)))])
+    assert shown(await events.get("/v1/calendar/2027")) == [
+        ("Masterclass Hightech", "Hanze University of Applied Sciences")
+    ]
+
+    planned = await events.get("/v1/calendar/2027", headers=team)
+    assert [title for title, _ in shown(planned)] == ["Masterclass Hightech", "Nog in planning"]
+    assert planned.headers["Cache-Control"] == "private, no-cache"

@@ -76,7 +76,7 @@ def record_type(record: ConsumerRecord[bytes, bytes]) -> str | None:
     when it has none (structured mode, or no CloudEvent), for the full decoding to read or reject."""
     for name, value in record.headers:
         if name == TYPE_HEADER:
-            return value.decode(errors="replace")
+            return str(value.decode(errors="replace"))
     return None
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Hashable
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_events.calendar import service
 from lcn_events.calendar.schemas import (
@@ -18,9 +20,10 @@ from lcn_events.calendar.schemas import (
     YearPublic,
 )
 from lcn_events.clashes import service as clashes
-from lcn_events.events.access import viewer_of
+from lcn_events.events.access import Viewer, viewer_of
 from lcn_events.events.state import view_of
 from lcn_events.events.times import today
+from lcn_events.kept import Body, IfNoneMatch, conditional, public_body
 from lcn_shared.auth import OPTIONAL_KEY, Principal, Role, identify, require
 from lcn_shared.clock import ClockDep
 from lcn_shared.cursors import page_of, read_cursor
@@ -30,6 +33,10 @@ from lcn_shared.problems import problem_responses
 
 router = APIRouter(tags=["calendar"])
 READ_PROBLEMS = problem_responses(400, 401, 422)
+VIEW_RESPONSES: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: `If-None-Match` names the current ETag."}
+}
+JSON = "application/json"
 PLAN_PROBLEMS = problem_responses(400, 401, 403, 422)
 Caller = Annotated[Principal | None, Depends(identify)]
 Planner = Annotated[Principal, Depends(require(Role.CONFERENCE_TEAM))]
@@ -55,35 +62,74 @@ async def list_occurrences(
     return OccurrencesPage(data=[service.occurrence_view(found, names) for found in page], next_cursor=next_cursor)
 
 
-@router.get("/calendar/{year}", response_model=YearPublic, responses=READ_PROBLEMS, openapi_extra=OPTIONAL_KEY)
+@router.get(
+    "/calendar/{year}", response_model=YearPublic, responses=VIEW_RESPONSES | READ_PROBLEMS, openapi_extra=OPTIONAL_KEY
+)
 async def year_calendar(
-    year: Year, filters: Annotated[CalendarFilters, Query()], session: ReadSessionDep, principal: Caller
-) -> YearPublic:
-    """A year of the calendar, month by month."""
+    year: Year,
+    filters: Annotated[CalendarFilters, Query()],
+    session: ReadSessionDep,
+    principal: Caller,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    """A year of the calendar, month by month, with an ETag (304 while it is current)."""
     event_filter = await service.resolve_filter(session, filters)
-    found, names = await service.shown_between(
-        session,
-        event_filter=event_filter,
-        viewer=viewer_of(principal),
-        first=date(year, 1, 1),
-        last=date(year, 12, 31),
-    )
-    return service.year_view(year, found, names)
+    viewer = viewer_of(principal)
+
+    async def make() -> bytes:
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        found, names = await service.shown_between(
+            session, event_filter=event_filter, viewer=viewer, first=first, last=last
+        )
+        return service.year_view(year, found, names).model_dump_json().encode()
+
+    body = await _view(session, key=("year", year, event_filter), viewer=viewer, make=make)
+    return conditional(body, media_type=JSON, if_none_match=if_none_match, headers=_caching(viewer))
 
 
 @router.get(
-    "/calendar/{year}/{month}", response_model=MonthViewPublic, responses=READ_PROBLEMS, openapi_extra=OPTIONAL_KEY
+    "/calendar/{year}/{month}",
+    response_model=MonthViewPublic,
+    responses=VIEW_RESPONSES | READ_PROBLEMS,
+    openapi_extra=OPTIONAL_KEY,
 )
 async def month_calendar(
-    year: Year, month: Month, filters: Annotated[CalendarFilters, Query()], session: ReadSessionDep, principal: Caller
-) -> MonthViewPublic:
-    """A month of the calendar, day by day."""
+    year: Year,
+    month: Month,
+    filters: Annotated[CalendarFilters, Query()],
+    session: ReadSessionDep,
+    principal: Caller,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    """A month of the calendar, day by day, with an ETag (304 while it is current)."""
     event_filter = await service.resolve_filter(session, filters)
-    first, last = service.month_days(year, month)
-    found, names = await service.shown_between(
-        session, event_filter=event_filter, viewer=viewer_of(principal), first=first, last=last
-    )
-    return service.month_view(year, month, found, names)
+    viewer = viewer_of(principal)
+
+    async def make() -> bytes:
+        first, last = service.month_days(year, month)
+        found, names = await service.shown_between(
+            session, event_filter=event_filter, viewer=viewer, first=first, last=last
+        )
+        return service.month_view(year, month, found, names).model_dump_json().encode()
+
+    body = await _view(session, key=("month", year, month, event_filter), viewer=viewer, make=make)
+    return conditional(body, media_type=JSON, if_none_match=if_none_match, headers=_caching(viewer))
+
+
+async def _view(session: AsyncSession, *, key: Hashable, viewer: Viewer, make: Callable[[], Awaitable[bytes]]) -> Body:
+    """A view as the public sees it, kept per version of what it shows; made anew for a viewer who sees drafts."""
+    if viewer.sees_all or viewer.organisation_id is not None:
+        return Body.of(await make())
+    return await public_body(session, key=key, make=make, shows_names=True)
+
+
+def _caching(viewer: Viewer) -> dict[str, str]:
+    """Shared caches may keep the public's view briefly; a view with drafts in it only its caller."""
+    public = not viewer.sees_all and viewer.organisation_id is None
+    return {
+        "Cache-Control": "public, max-age=60, must-revalidate" if public else "private, no-cache",
+        "Vary": "Authorization, Cookie",
+    }
 
 
 @router.post("/calendar/{year}/publish", response_model=CalendarPublished, responses=PLAN_PROBLEMS)

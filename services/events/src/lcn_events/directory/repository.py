@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Table
+from sqlalchemy import BigInteger, Table, cast, func
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -74,3 +74,12 @@ async def organisation_names(session: AsyncSession, organisation_ids: Collection
         col(KnownOrganisation.organisation_id).in_(list(organisation_ids))
     )
     return dict((await session.exec(query)).all())
+
+
+async def organisations_version(session: AsyncSession) -> tuple[int, int]:
+    """How many organisations are known and the sum of when each was named (in microseconds, exact): a new
+    organisation or a rename (always named later than before) raises it, so it moves with every name shown."""
+    named_at = cast(func.extract("epoch", col(KnownOrganisation.named_at)) * 1_000_000, BigInteger)
+    query = select(func.count(), func.coalesce(func.sum(named_at), 0))
+    count, total = (await session.exec(query)).one()
+    return int(count), int(total)

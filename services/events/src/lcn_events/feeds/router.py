@@ -8,15 +8,15 @@ import unicodedata
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from lcn_events.calendar import service as calendar
 from lcn_events.calendar.schemas import CalendarFilters
 from lcn_events.events.times import today
 from lcn_events.feeds import service
-from lcn_events.feeds.cache import entity_tag
 from lcn_events.feeds.settings import feed_settings
+from lcn_events.kept import IfNoneMatch, entity_tag, matches
 from lcn_events.registrations.router import LinkToken
 from lcn_shared.clock import ClockDep
 from lcn_shared.db import ReadSessionDep
@@ -30,17 +30,6 @@ ICS_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/calendar": {"schema": {"type": "string"}}}, "description": "An RFC 5545 calendar."},
     304: {"description": "Not modified: `If-None-Match` names the current ETag."},
 }
-IfNoneMatch = Annotated[
-    str | None, Header(max_length=2000, description="The ETag of the calendar you have: 304 while it is current.")
-]
-
-
-def matches(if_none_match: str | None, tag: str) -> bool:
-    """True when `If-None-Match` names the tag, or `*` (RFC 9110, 13.1.2: weak comparison)."""
-    if if_none_match is None:
-        return False
-    named = {found.strip().removeprefix("W/") for found in if_none_match.split(",")}
-    return "*" in named or tag in named
 
 
 def ics_response(
@@ -77,7 +66,7 @@ async def network_calendar(
         name=service.feed_name(filters),
     )
     disposition = 'inline; filename="lcn-evenementen.ics"'
-    return ics_response(kept.body, tag=kept.etag, if_none_match=if_none_match, disposition=disposition)
+    return ics_response(kept.content, tag=kept.etag, if_none_match=if_none_match, disposition=disposition)
 
 
 @router.get("/events/{event_id}.ics", response_class=Response, responses=ICS_RESPONSES | problem_responses(404, 422))

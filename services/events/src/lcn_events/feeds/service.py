@@ -1,7 +1,7 @@
 """The feeds' contents: the network's public events under the calendar's filters, or one public event, as ICS.
 
 Both read with the calendar's own queries (`events.repository`): the events in one statement, their overrides in
-one more; the network feed is kept per version of the public events (`feeds.cache`). A feed holds the public events
+one more; the network feed is kept per version of the public events (`lcn_events.kept`). A feed holds the public events
 (published, rescheduled, cancelled, completed; never a draft) whose occurrences reach from a year ago on: a cancelled
 one stays, with STATUS:CANCELLED, so that calendar apps remove it.
 """
@@ -21,8 +21,8 @@ from lcn_events.events.models import PUBLIC_STATUSES, Event, OccurrenceOverride
 from lcn_events.events.occurrences import occurrence_on
 from lcn_events.events.repository import EventFilter
 from lcn_events.events.times import LATEST_YEAR, instants_around
-from lcn_events.feeds.cache import Kept, cache_of
 from lcn_events.feeds.ics import calendar_of
+from lcn_events.kept import Body, public_body
 from lcn_events.registrations import repository as registrations
 from lcn_events.registrations.access import Caller, authorise
 from lcn_shared.problems import NotFound, Unauthorized
@@ -38,7 +38,7 @@ def feed_name(filters: CalendarFilters) -> str:
     return f"{FEED_NAME} ({', '.join(named)})" if named else FEED_NAME
 
 
-async def network_feed(session: AsyncSession, *, event_filter: EventFilter, today: date, host: str, name: str) -> Kept:
+async def network_feed(session: AsyncSession, *, event_filter: EventFilter, today: date, host: str, name: str) -> Body:
     """The public events under the filters, from a year before `today` on, as one calendar (kept per version)."""
 
     async def build() -> bytes:
@@ -48,7 +48,7 @@ async def network_feed(session: AsyncSession, *, event_filter: EventFilter, toda
         overrides = await repository.overrides_of(session, series)
         return calendar_of(found, overrides, host=host, name=name)
 
-    return await cache_of(session).feed(session, key=(event_filter, today, host, name), build=build)
+    return await public_body(session, key=("feed", event_filter, today, host, name), make=build)
 
 
 async def event_feed(session: AsyncSession, *, event_id: UUID, host: str) -> tuple[Event, bytes]:

@@ -18,7 +18,7 @@ from lcn_monitor.indicators import repository as indicators
 from lcn_monitor.indicators.models import Baseline, Indicator, Observation, Target
 from lcn_monitor.periods import repository as periods
 from lcn_monitor.progress import figures, repository, trajectory
-from lcn_monitor.progress.cache import Computed, cache_of
+from lcn_monitor.progress.cache import Computed, kept_figures
 from lcn_monitor.progress.figures import PeriodSpan
 from lcn_monitor.progress.schemas import BaselineShown, Progress, SeriesPoint, TargetShown
 from lcn_monitor.progress.trajectory import Goal, Point
@@ -191,11 +191,11 @@ def progress_of(indicator: Indicator, found: Figures, inputs: ScopeInputs) -> Pr
 async def computed_figures(session: AsyncSession, *, scope: Scope, today: date) -> Computed:
     """Every indicator's inputs and figures in the scope today, kept until their sources change (`cache`)."""
 
-    async def compute() -> tuple[ScopeInputs, dict[str, Figures]]:
+    async def compute() -> Computed:
         inputs = await scope_inputs(session, scope=scope, today=today)
-        return inputs, await all_figures(session, inputs)
+        return Computed(inputs, await all_figures(session, inputs))
 
-    return await cache_of(session).figures(session, scope=scope, today=today, compute=compute)
+    return await kept_figures(session, scope=scope, today=today, compute=compute)
 
 
 async def scope_progress(
