@@ -46,7 +46,7 @@ from lcn_shared.runtime import ServiceRuntime
 from lcn_shared.settings import IDENTITY, ServiceConfig, asyncpg_dsn, load_config
 from lcn_shared.telemetry.logs import AccessLogMiddleware, configure_logging
 from lcn_shared.telemetry.metrics import KitMetrics
-from lcn_shared.telemetry.tracing import create_tracer_provider, instrument_engine
+from lcn_shared.telemetry.tracing import create_tracer_provider, instrument_engine, scrub_secrets
 from lcn_shared.workers import Worker
 
 log = logging.getLogger(__name__)
@@ -134,7 +134,11 @@ def create_service_app(definition: ServiceDefinition, config: ServiceConfig | No
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(AccessLogMiddleware)
     FastAPIInstrumentor.instrument_app(
-        app, tracer_provider=tracer_provider, excluded_urls=OPERATIONAL_PATHS, exclude_spans=["receive", "send"]
+        app,
+        tracer_provider=tracer_provider,
+        excluded_urls=OPERATIONAL_PATHS,
+        exclude_spans=["receive", "send"],
+        server_request_hook=scrub_secrets,
     )
     app.include_router(health.router)
     app.include_router(auth_router, prefix="/v1")

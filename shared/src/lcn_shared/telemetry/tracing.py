@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 from opentelemetry.metrics import NoOpMeterProvider
@@ -11,9 +14,17 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+from opentelemetry.trace import Span
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 log = logging.getLogger(__name__)
+
+# Query parameters whose values are secrets (a registration's secret link, `?token=`): no span keeps them.
+SECRET_PARAMETERS = frozenset({"token"})
+REDACTED = "REDACTED"
+# The span attributes that hold the request's query (the old and the new HTTP conventions).
+URL_ATTRIBUTES = ("http.url", "url.full")
+QUERY_ATTRIBUTE = "url.query"
 
 
 def _env(*names: str) -> str | None:
@@ -63,3 +74,24 @@ def instrument_engine(engine: AsyncEngine, provider: TracerProvider) -> None:
     connections = NoOpMeterProvider().get_meter("lcn").create_up_down_counter("db.client.connections.usage")
     # EngineTracer is untyped upstream.
     EngineTracer(tracer, engine.sync_engine, connections)  # type: ignore[no-untyped-call]
+
+
+def redacted_query(query: str) -> str:
+    """The query with the values of its secret parameters replaced by REDACTED."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    return urlencode([(name, REDACTED if name in SECRET_PARAMETERS else value) for name, value in pairs])
+
+
+def scrub_secrets(span: Span, scope: Mapping[str, Any]) -> None:
+    """A server request hook: a request with a secret in its query keeps it off its span (the instrumentation
+    redacts only a few cloud-storage signatures of its own)."""
+    query = scope.get("query_string", b"").decode("latin-1")
+    if not span.is_recording() or not any(name in SECRET_PARAMETERS for name, _ in parse_qsl(query)):
+        return
+    attributes: Mapping[str, Any] = getattr(span, "attributes", None) or {}
+    for name in URL_ATTRIBUTES:
+        if isinstance(url := attributes.get(name), str):
+            parts = urlsplit(url)
+            span.set_attribute(name, urlunsplit(parts._replace(query=redacted_query(parts.query))))
+    if QUERY_ATTRIBUTE in attributes:
+        span.set_attribute(QUERY_ATTRIBUTE, redacted_query(query))
