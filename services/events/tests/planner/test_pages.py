@@ -3,6 +3,7 @@ with its errors, a stale edit, publishing a year's drafts and an event's registr
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 from html import unescape
@@ -116,18 +117,24 @@ async def test_bad_input_shows_a_form_message_at_its_field_and_changes_nothing(
     """End before start, an unknown time zone, no title, a count and an until date, an hourly rule, a NUL: a 422
     page with the form as filled in and each message next to its field; no event is made."""
     headers = await planner(events, api_key)
-    for changes, field in [
-        ({"end_time": "08:00"}, "end_date"),
-        ({"timezone": "Europe/Atlantis"}, "timezone"),
-        ({"title": ""}, "title"),
-        ({"repeat": "weekly", "repeat_count": "3", "repeat_until": "2027-09-01"}, "repeat_count"),
-        ({"repeat": "custom", "rrule": "FREQ=HOURLY"}, "repeat"),
-        ({"description": "Met een NUL\x00 erin"}, "description"),
+    for changes, field, words in [
+        ({"end_time": "08:00"}, "end_date", "Het einde ligt voor het begin."),
+        ({"timezone": "Europe/Atlantis"}, "timezone", "Geef een IANA-tijdzone, zoals Europe/Amsterdam."),
+        ({"title": ""}, "title", "Vul dit in."),
+        ({"capacity": "0"}, "capacity", "Geef minstens 1."),
+        ({"online_url": "geen link"}, "online_url", "Geef een volledige link"),
+        ({"repeat": "weekly", "repeat_count": "3", "repeat_until": "2027-09-01"}, "repeat_count", "Geef een aantal"),
+        ({"repeat": "custom", "rrule": "FREQ=HOURLY"}, "repeat", "Deze herhaling kan niet: FREQ must be one of"),
+        ({"description": "Met een NUL\x00 erin"}, "description", "Tekst mag geen NUL-tekens"),
     ]:
         response = await post_form(events, "/planner/events/new", "/planner/events/new", **event_form(**changes))
         assert response.status_code == 422, (changes, response.text)
         assert response.headers["content-type"].startswith(HTML)
         assert f'id="{field}-error"' in response.text, (changes, response.text)
+        assert html.escape(words, quote=False) in response.text, (
+            changes,
+            response.text,
+        )  # in Dutch, the page's language
         assert 'role="alert"' in response.text
         assert 'value="Leonard Springerlaan 2"' in response.text  # the form as filled in
     assert await occurrences(events, headers, from_="2027-01-01", to="2027-12-31") == []

@@ -52,7 +52,7 @@ async def _form_page(
 ) -> HTMLResponse:
     """The event form (new, or an event's), filled in, with its errors next to their fields."""
     t = PAGES.messages.translator(negotiate_language(request))
-    shown = {name: t(f"error_{text}") if text in forms.MESSAGE_IDS else text for name, text in errors.items()}
+    shown = {name: forms.shown_message(text, t) for name, text in errors.items()}
     return PAGES.render(
         request,
         "planner/event.html",

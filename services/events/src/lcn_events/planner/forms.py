@@ -4,7 +4,7 @@ schema, so a page takes exactly what the API takes), with each error placed at t
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -12,15 +12,74 @@ from starlette.datastructures import FormData
 
 from lcn_events.events.schemas import CONFERENCE_TEAM, REMOVABLE, EventCreate, EventPublic, EventUpdate
 from lcn_events.events.times import DEFAULT_TIMEZONE
-from lcn_shared.hygiene import UNSAFE_MESSAGE, find_unsafe
+from lcn_shared.hygiene import find_unsafe
 
 TEXTS = ("title", "kind", "organiser", "description", "timezone", "online_url", "capacity")
 TAGS = ("landsdelen", "topsectors", "themes")
 CHECKS = ("major", "all_day", "requires_approval")
 VENUE = ("venue_name", "venue_address", "venue_postal_code", "venue_city")
 WHEN = ("start_date", "start_time", "end_date", "end_time", "registration_opens_at", "registration_closes_at")
-# Errors the form itself finds (message ids); the API's own come as text.
-MESSAGE_IDS = frozenset({"count_or_until", "whole_number", "a_date", "stale"})
+# Errors shown in the page's language (message ids, `id|value` when the text names a value): those the form finds
+# itself and the API's common ones; any other API message shows as the API words it.
+MESSAGE_IDS = frozenset(
+    {
+        "count_or_until",
+        "whole_number",
+        "a_date",
+        "stale",
+        "required",
+        "too_long",
+        "too_short",
+        "a_form",
+        "at_least",
+        "at_most",
+        "a_link",
+        "a_choice",
+        "end_before_start",
+        "closes_before_opens",
+        "a_time_zone",
+        "no_such_time",
+        "a_rule",
+        "each_once",
+        "unsafe",
+    }
+)
+# The API's errors by pydantic's type: the message id and the context value its text names.
+BY_TYPE = {
+    "missing": ("required", None),
+    "string_too_short": ("too_short", "min_length"),
+    "string_too_long": ("too_long", "max_length"),
+    "greater_than_equal": ("at_least", "ge"),
+    "greater_than": ("at_least", "gt"),
+    "less_than_equal": ("at_most", "le"),
+    "less_than": ("at_most", "lt"),
+    "int_parsing": ("whole_number", None),
+    "int_type": ("whole_number", None),
+    "int_from_float": ("whole_number", None),
+    "date_parsing": ("a_date", None),
+    "date_from_datetime_parsing": ("a_date", None),
+    "date_from_datetime_inexact": ("a_date", None),
+    "datetime_parsing": ("a_date", None),
+    "datetime_from_date_parsing": ("a_date", None),
+    "url_parsing": ("a_link", None),
+    "url_scheme": ("a_link", None),
+    "url_type": ("a_link", None),
+    "enum": ("a_choice", None),
+    "literal_error": ("a_choice", None),
+}
+# What a field written in the wrong form asks for.
+PATTERN_OF = {"online_url": "a_link", "timezone": "a_time_zone"}
+# The API's own checks, by the words of their message.
+BY_WORDS = (
+    (re.compile(r"`(ends_at|end_date)` is before"), "end_before_start"),
+    (re.compile(r"`registration_closes_at` is before"), "closes_before_opens"),
+    (re.compile(r"not an IANA time zone"), "a_time_zone"),
+    (re.compile(r"does not exist in .*clocks move forward"), "no_such_time"),
+    (re.compile(r"^give a date"), "a_date"),
+    (re.compile(r"needs `start"), "required"),
+    (re.compile(r"name each value once"), "each_once"),
+    (re.compile(r"give COUNT or UNTIL, not both"), "count_or_until"),
+)
 REPEATS = ("none", "yearly", "monthly", "weekly", "custom")
 SIMPLE_RULE = re.compile(r"^FREQ=(YEARLY|MONTHLY|WEEKLY)(?:;COUNT=(\d+)|;UNTIL=(\d{4})(\d{2})(\d{2}))?$")
 # Where an error about an API field shows on the form (the field a person fills in for it).
@@ -182,7 +241,30 @@ def _placed(error: dict[str, Any]) -> tuple[str, str]:
             names = ["timezone"]
         elif RULE_WORDS.search(message):
             names = ["recurrence"]
-    return FIELD_OF.get(names[-1], names[-1]), message
+    return FIELD_OF.get(names[-1], names[-1]), _message_id(error, message, field=names[-1])
+
+
+def _message_id(error: Mapping[str, Any], message: str, *, field: str) -> str:
+    """The message id of an API error the page words itself (`id|value` when it names a value); else its text."""
+    kind, context = str(error.get("type")), error.get("ctx") or {}
+    if kind == "string_pattern_mismatch":  # the pattern says nothing to a person; the field says what is asked
+        return PATTERN_OF.get(field, "a_form")
+    if kind == "string_too_short" and context.get("min_length") == 1:
+        return "required"
+    if (found := BY_TYPE.get(kind)) is not None:
+        message_id, named = found
+        value = context.get(named) if named else None
+        return f"{message_id}|{value}" if value is not None else message_id
+    for words, message_id in BY_WORDS:
+        if words.search(message):
+            return message_id
+    return f"a_rule|{message}" if field == "recurrence" else message
+
+
+def shown_message(text: str, translate: Callable[..., str]) -> str:
+    """A placed error as the page shows it: a message id in the page's language, anything else as it came."""
+    message_id, _, value = text.partition("|")
+    return translate(f"error_{message_id}", value=value) if message_id in MESSAGE_IDS else text
 
 
 def placed_errors(found: Sequence[Any]) -> dict[str, str]:
@@ -210,7 +292,7 @@ def create_body(values: Mapping[str, Any]) -> EventCreate:
     unsafe = find_unsafe(given)
     if unsafe:  # the API refuses such text before reading a body; a form is read here, so it is refused here
         name = str(unsafe[0])
-        raise FormErrors({FIELD_OF.get(name, name): UNSAFE_MESSAGE})
+        raise FormErrors({FIELD_OF.get(name, name): "unsafe"})
     try:
         return EventCreate.model_validate(given)
     except ValidationError as error:

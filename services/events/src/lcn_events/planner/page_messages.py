@@ -82,6 +82,36 @@ ERRORS = {
     },
     "whole_number": {NL: "Geef een heel getal.", EN: "Give a whole number."},
     "a_date": {NL: "Geef een datum.", EN: "Give a date."},
+    "required": {NL: "Vul dit in.", EN: "Fill this in."},
+    "too_long": {NL: "Gebruik hoogstens {value} tekens.", EN: "Use at most {value} characters."},
+    "too_short": {NL: "Gebruik minstens {value} tekens.", EN: "Use at least {value} characters."},
+    "a_form": {NL: "Dit heeft niet de vorm die hier past.", EN: "This does not have the form asked for here."},
+    "at_least": {NL: "Geef minstens {value}.", EN: "Give at least {value}."},
+    "at_most": {NL: "Geef hoogstens {value}.", EN: "Give at most {value}."},
+    "a_link": {
+        NL: "Geef een volledige link, zoals https://voorbeeld.nl/.",
+        EN: "Give a full link, such as https://example.org/.",
+    },
+    "a_choice": {NL: "Kies een van de mogelijkheden.", EN: "Choose one of the options."},
+    "end_before_start": {NL: "Het einde ligt voor het begin.", EN: "The end is before the start."},
+    "closes_before_opens": {
+        NL: "Aanmelden sluit voordat het opent.",
+        EN: "Registration closes before it opens.",
+    },
+    "a_time_zone": {
+        NL: "Geef een IANA-tijdzone, zoals Europe/Amsterdam.",
+        EN: "Give an IANA time zone, such as Europe/Amsterdam.",
+    },
+    "no_such_time": {
+        NL: "Dit tijdstip bestaat niet: de klok gaat dan een uur vooruit.",
+        EN: "This time does not exist: the clocks move forward then.",
+    },
+    "a_rule": {NL: "Deze herhaling kan niet: {value}", EN: "This repetition cannot be: {value}"},
+    "each_once": {NL: "Kies elke waarde maar één keer.", EN: "Choose each value once."},
+    "unsafe": {
+        NL: "Tekst mag geen NUL-tekens of losse surrogaten bevatten.",
+        EN: "Text may not contain NUL characters or unpaired surrogates.",
+    },
     "stale": {
         NL: "Iemand anders heeft deze bijeenkomst intussen gewijzigd. Hieronder staat de nieuwe versie; "
         "breng uw wijziging opnieuw aan.",
