@@ -65,6 +65,7 @@ def test_events_benchmark_writes_a_complete_report(tmp_path: Path) -> None:
         assert by_concurrency.keys() == {str(concurrency) for concurrency in CONCURRENCY}
         assert all(run["errors"] == 0 and run["latency_ms"]["count"] == REQUESTS for run in by_concurrency.values())
     assert results["feed"]["after_every_change"]["errors"] == 0
+    assert results["year_view"]["after_every_change"]["errors"] == 0
     registrations = results["registrations"]
     assert registrations["events"] == 2
     assert registrations["errors"] == 0
@@ -72,5 +73,5 @@ def test_events_benchmark_writes_a_complete_report(tmp_path: Path) -> None:
     assert registrations["unfilled_events"] == 0
     assert registrations["confirmed_in_database"] == registrations["places"]
     assert registrations["waitlisted_in_database"] == registrations["requests"] - registrations["places"]
-    # The feed and the year view at each concurrency, the feed after a change, the registrations.
-    assert len(results["targets"]) == 2 * len(CONCURRENCY) + 2
+    # The feed and the year view at each concurrency, each after a change, the registrations.
+    assert len(results["targets"]) == 2 * len(CONCURRENCY) + 3

@@ -132,6 +132,10 @@ async def _measure_all(
     changed = await _timed(
         service, "/v1/calendar.ics", roots, parameters["changed_requests"], 1, change=(key, created[0][0])
     )
+    console.log(f"GET {year_path} after a change before each")
+    year_changed = await _timed(
+        service, year_path, roots, parameters["changed_requests"], 1, change=(key, created[0][0])
+    )
     async with httpx.AsyncClient(base_url=service.url, timeout=TIMEOUT_SECONDS) as client:
         facts = {
             "feed_bytes": len((await client.get("/v1/calendar.ics")).content),
@@ -142,7 +146,7 @@ async def _measure_all(
     registrations = await _register(service, infra, roots, parameters, created)
     return {
         "feed": {"path": "/v1/calendar.ics", "by_concurrency": feed, "after_every_change": changed},
-        "year_view": {"path": year_path, "by_concurrency": year_view},
+        "year_view": {"path": year_path, "by_concurrency": year_view, "after_every_change": year_changed},
         "facts": facts,
         "registrations": registrations,
     }
