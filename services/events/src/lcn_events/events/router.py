@@ -34,6 +34,7 @@ from lcn_shared.concurrency import expected_version, versioned
 from lcn_shared.db import ReadSessionDep, SessionDep
 from lcn_shared.idempotency import answer_once, fingerprint
 from lcn_shared.problems import problem_responses
+from lcn_shared.urls import url_of
 
 router = APIRouter(tags=["events"])
 PROBLEMS = problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428)
@@ -121,7 +122,7 @@ async def create_event(data: EventCreate, writing: WritingDep, posting: PostingD
         now = writing.clock.now()
         event = await service.create_event(writing.session, data=data, principal=writing.principal, now=now)
         response = await _answer(writing, event, warn=True, status_code=201)
-        response.headers["Location"] = str(posting.request.url_for("get_event", event_id=str(event.event_id)))
+        response.headers["Location"] = url_of(posting.request, "get_event", event_id=str(event.event_id))
         return response
 
     return await _once(writing, posting, act, data)

@@ -31,6 +31,7 @@ from lcn_shared.clock import ClockDep
 from lcn_shared.db import ReadSessionDep, SessionDep
 from lcn_shared.problems import NotFound, problem_responses
 from lcn_shared.spreadsheets import CsvSeparator, csv_download
+from lcn_shared.urls import url_of
 
 router = APIRouter(tags=["registrations"])
 REGISTER_PROBLEMS = problem_responses(404, 409, 413, 422)
@@ -81,7 +82,7 @@ async def register(
     this once. The same address again answers 200 with the same registration and no link."""
     registered = await service.register(session, event_id=event_id, data=data, now=clock.now())
     body = views.receipt(request, registered)
-    location = str(request.url_for("get_registration", registration_id=str(body.registration_id)))
+    location = url_of(request, "get_registration", registration_id=str(body.registration_id))
     return JSONResponse(
         body.model_dump(mode="json"),
         status_code=201 if registered.token is not None else 200,

@@ -25,6 +25,7 @@ from lcn_events.registrations.schemas import (
     RegistrationReceipt,
 )
 from lcn_events.registrations.service import Registered
+from lcn_shared.urls import url_of
 
 CSV_HEADER = [
     "registratie_id",
@@ -64,9 +65,9 @@ def links(request: Request, registration: Registration, token: str) -> Registrat
     registration_id = str(registration.registration_id)
     return RegistrationLink(
         registration_id=registration.registration_id,
-        view_url=f"{request.url_for('get_registration', registration_id=registration_id)}?{query}",
-        cancel_url=f"{request.url_for('cancel_registration', registration_id=registration_id)}?{query}",
-        calendar_url=f"{request.url_for('personal_calendar', registration_id=registration_id)}?{query}",
+        view_url=f"{url_of(request, 'get_registration', registration_id=registration_id)}?{query}",
+        cancel_url=f"{url_of(request, 'cancel_registration', registration_id=registration_id)}?{query}",
+        calendar_url=f"{url_of(request, 'personal_calendar', registration_id=registration_id)}?{query}",
     )
 
 

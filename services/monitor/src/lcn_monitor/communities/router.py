@@ -14,6 +14,7 @@ from lcn_shared.contracts.vocabulary import CommunityStatus, Landsdeel, Topsecto
 from lcn_shared.db import SessionDep
 from lcn_shared.hygiene import INT32_MAX
 from lcn_shared.problems import PROBLEM_JSON
+from lcn_shared.urls import url_of
 
 router = APIRouter(prefix="/communities", tags=["communities"])
 
@@ -53,6 +54,6 @@ async def get_community(community_id: UUID, request: Request, session: SessionDe
     """One community as the monitor knows it; a merged-away id redirects permanently to its survivor."""
     community = await service.resolve_community(session, community_id=community_id)
     if community.community_id != community_id:
-        location = request.url_for("get_community", community_id=str(community.community_id))
-        return RedirectResponse(str(location), status_code=308)
+        location = url_of(request, "get_community", community_id=str(community.community_id))
+        return RedirectResponse(location, status_code=308)
     return CommunityViewPublic.model_validate(community, from_attributes=True)

@@ -31,6 +31,7 @@ from lcn_shared.concurrency import expected_version, versioned
 from lcn_shared.cursors import page_of, read_cursor
 from lcn_shared.db import ReadSessionDep, SessionDep
 from lcn_shared.problems import UnprocessableContent, problem_responses
+from lcn_shared.urls import url_of
 
 router = APIRouter(prefix="/indicators", tags=["indicators"])
 PROBLEMS = problem_responses(400, 401, 403, 404, 409, 412, 422, 428)
@@ -97,7 +98,7 @@ async def create_indicator(
     """Define a new indicator (coordinators)."""
     indicator = await service.create_indicator(session, data=data, principal=principal, now=clock.now())
     response = await _answer(session, indicator.key, status_code=201)
-    response.headers["Location"] = str(request.url_for("get_indicator", key=indicator.key))
+    response.headers["Location"] = url_of(request, "get_indicator", key=indicator.key)
     return response
 
 

@@ -14,6 +14,7 @@ from lcn_shared.clock import ClockDep
 from lcn_shared.concurrency import expected_version, versioned
 from lcn_shared.db import ReadSessionDep, SessionDep
 from lcn_shared.problems import problem_responses
+from lcn_shared.urls import url_of
 
 router = APIRouter(prefix="/periods", tags=["periods"])
 PROBLEMS = problem_responses(401, 403, 404, 409, 412, 422, 428)
@@ -35,7 +36,7 @@ async def create_period(
 ) -> JSONResponse:
     """Add a reporting period (coordinators)."""
     period = await service.create_period(session, data=data, now=clock.now())
-    location = str(request.url_for("get_period", period=period.period_id))
+    location = url_of(request, "get_period", period=period.period_id)
     public = PeriodPublic.model_validate(period, from_attributes=True)
     return versioned(public, version=period.version, status_code=201, location=location)
 

@@ -30,6 +30,7 @@ from lcn_shared.db import ReadSessionDep, SessionDep
 from lcn_shared.idempotency import answer_once, fingerprint
 from lcn_shared.problems import problem_responses
 from lcn_shared.spreadsheets import CSV_MEDIA_TYPE, csv_download
+from lcn_shared.urls import url_of
 
 router = APIRouter(tags=["practices"])
 PROBLEMS = problem_responses(400, 401, 403, 404, 409, 412, 422, 428)
@@ -67,7 +68,7 @@ async def create_practice(
     async def act() -> JSONResponse:
         practice = await service.create_practice(session, data=data, principal=principal, now=clock.now())
         response = await _answer(session, practice.practice_id, status_code=201)
-        response.headers["Location"] = str(request.url_for("get_practice", practice_id=str(practice.practice_id)))
+        response.headers["Location"] = url_of(request, "get_practice", practice_id=str(practice.practice_id))
         return response
 
     request_fingerprint = fingerprint("POST", request.url.path, data.model_dump_json().encode())

@@ -37,6 +37,7 @@ from lcn_shared.db import ReadSessionDep, SessionDep
 from lcn_shared.idempotency import answer_once, fingerprint
 from lcn_shared.problems import NotFound, problem_responses
 from lcn_shared.spreadsheets import CsvSeparator, csv_download
+from lcn_shared.urls import url_of
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 PROBLEMS = problem_responses(400, 401, 403, 404, 409, 412, 422, 428)
@@ -95,7 +96,7 @@ async def create_report(
     async def act() -> JSONResponse:
         report, _ = await service.create_report(session, data=data, principal=principal, now=clock.now())
         response = await _answer(session, report, status_code=201)
-        response.headers["Location"] = str(request.url_for("get_report", report_id=str(report.report_id)))
+        response.headers["Location"] = url_of(request, "get_report", report_id=str(report.report_id))
         return response
 
     request_fingerprint = fingerprint("POST", request.url.path, data.model_dump_json().encode())
