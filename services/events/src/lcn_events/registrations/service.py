@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_events.events import repository as events
 from lcn_events.events.access import may_see
-from lcn_events.events.models import Event
+from lcn_events.events.models import Event, OccurrenceOverride
 from lcn_events.registrations import repository, wire
 from lcn_events.registrations.access import REGISTRANT, Caller, authorise, new_token
 from lcn_events.registrations.history import remember
@@ -78,10 +78,16 @@ async def _event_locked(session: AsyncSession, event_id: UUID) -> Event:
     return event
 
 
+async def _overrides(session: AsyncSession, event: Event) -> list[OccurrenceOverride]:
+    """A series' overridden occurrences; none are read for a single event, whose place does not depend on them."""
+    if event.recurrence is None:
+        return []
+    return (await events.overrides_of(session, [event.event_id]))[event.event_id]
+
+
 async def place_for(session: AsyncSession, registration: Registration, event: Event) -> Place:
     """Where a registration's event (or occurrence) stands now."""
-    overrides = (await events.overrides_of(session, [event.event_id]))[event.event_id]
-    return place_of(event, overrides, registration.occurrence_date)
+    return place_of(event, await _overrides(session, event), registration.occurrence_date)
 
 
 async def register(session: AsyncSession, *, event_id: UUID, data: RegistrationCreate, now: datetime) -> Registered:
@@ -89,8 +95,7 @@ async def register(session: AsyncSession, *, event_id: UUID, data: RegistrationC
     one, confirmed while there is room (after those waiting), waitlisted when full, pending when the event asks for
     approval."""
     event = await _event_locked(session, event_id)
-    overrides = (await events.overrides_of(session, [event_id]))[event_id]
-    place = chosen_place(event, overrides, data.occurrence_date, now=now)
+    place = chosen_place(event, await _overrides(session, event), data.occurrence_date, now=now)
     email_key = data.email.lower()
     standing = await repository.standing_for(
         session, event_id=event_id, occurrence_date=place.occurrence_date, email_key=email_key
