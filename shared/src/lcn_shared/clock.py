@@ -51,8 +51,9 @@ class ManualClock:
         self._now += by
 
 
-def get_clock(request: Request) -> Clock:
-    """FastAPI dependency: the service's clock."""
+async def get_clock(request: Request) -> Clock:
+    """FastAPI dependency: the service's clock (async: FastAPI runs a plain `def` dependency on a worker thread,
+    a thread hop on every request)."""
     clock: Clock = request.app.state.runtime.clock
     return clock
 

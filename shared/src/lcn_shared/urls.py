@@ -8,7 +8,6 @@ of each parameter, and later calls only fill the markers in.
 
 from __future__ import annotations
 
-from starlette.datastructures import URLPath
 from starlette.requests import Request
 from starlette.routing import Router
 
@@ -34,4 +33,6 @@ def url_of(request: Request, name: str, **path_params: object) -> str:
         path = kept[key] = router.url_path_for(name, **{parameter: _marker(parameter) for parameter in key[1]})
     for parameter, value in path_params.items():
         path = path.replace(_marker(parameter), str(value))
-    return str(URLPath(path).make_absolute_url(request.base_url))
+    # What URLPath.make_absolute_url makes of it, without parsing the base URL again: the base (root path
+    # included) without its trailing slash, then the path.
+    return str(request.base_url).rstrip("/") + path

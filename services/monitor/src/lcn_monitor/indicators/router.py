@@ -46,7 +46,7 @@ DueOn = Annotated[date, Path(description="The target's date.")]
 HISTORY_TAG = "indicator-history"
 
 
-def checked_scope(scope: ScopeParameter) -> str:
+async def checked_scope(scope: ScopeParameter) -> str:
     """The scope, with its landsdeel or top sector checked against the vocabulary (422 otherwise)."""
     try:
         return parse_scope(scope).text
@@ -71,7 +71,7 @@ class Change:
         return {"expected_version": self.expected_version, "principal": self.principal, "now": self.now}
 
 
-def change_of(session: SessionDep, principal: Coordinator, clock: ClockDep, if_match: IfMatch = None) -> Change:
+async def change_of(session: SessionDep, principal: Coordinator, clock: ClockDep, if_match: IfMatch = None) -> Change:
     """A coordinator's change, checked against `If-Match`."""
     return Change(session, principal, clock.now(), expected_version(if_match))
 

@@ -42,7 +42,7 @@ SUMMARY_HEADER = [
 SERIES_HEADER = ["indicator", "naam", "eenheid", "scope", "periode", "begin", "einde", "waarde", "verwacht"]
 
 
-def checked_scope(
+async def checked_scope(
     scope: Annotated[
         str, Query(pattern=SCOPE_PATTERN, description="`national`, `landsdeel:<code>` or `topsector:<code>`.")
     ] = NATIONAL,
@@ -59,7 +59,7 @@ Key = Annotated[str, Path(pattern=KEY_PATTERN, description="The indicator's key.
 Separator = Annotated[CsvSeparator, Query(description="`semicolon` for Excel with Dutch regional settings.")]
 
 
-def today_of(clock: ClockDep) -> date:
+async def today_of(clock: ClockDep) -> date:
     """The network's date now."""
     return period_rules.today(clock.now())
 
