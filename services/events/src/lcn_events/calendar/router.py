@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lcn_events.calendar import service
@@ -20,7 +21,9 @@ from lcn_events.calendar.schemas import (
     YearPublic,
 )
 from lcn_events.clashes import service as clashes
-from lcn_events.events.access import Viewer, viewer_of
+from lcn_events.directory.service import Names
+from lcn_events.events.access import viewer_of
+from lcn_events.events.occurrences import Occurrence
 from lcn_events.events.state import view_of
 from lcn_events.events.times import today
 from lcn_events.kept import Body, IfNoneMatch, conditional, public_body
@@ -73,18 +76,21 @@ async def year_calendar(
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     """A year of the calendar, month by month, with an ETag (304 while it is current)."""
-    event_filter = await service.resolve_filter(session, filters)
-    viewer = viewer_of(principal)
+    first, last = date(year, 1, 1), date(year, 12, 31)
 
-    async def make() -> bytes:
-        first, last = date(year, 1, 1), date(year, 12, 31)
-        found, names = await service.shown_between(
-            session, event_filter=event_filter, viewer=viewer, first=first, last=last
-        )
-        return service.year_view(year, found, names).model_dump_json().encode()
+    def render(found: list[Occurrence], names: Names) -> YearPublic:
+        return service.year_view(year, found, names)
 
-    body = await _view(session, key=("year", year, event_filter), viewer=viewer, make=make)
-    return conditional(body, media_type=JSON, if_none_match=if_none_match, headers=_caching(viewer))
+    return await _calendar_view(
+        session,
+        filters,
+        principal,
+        first=first,
+        last=last,
+        key=("year", year),
+        render=render,
+        if_none_match=if_none_match,
+    )
 
 
 @router.get(
@@ -102,34 +108,53 @@ async def month_calendar(
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     """A month of the calendar, day by day, with an ETag (304 while it is current)."""
+    first, last = service.month_days(year, month)
+
+    def render(found: list[Occurrence], names: Names) -> MonthViewPublic:
+        return service.month_view(year, month, found, names)
+
+    return await _calendar_view(
+        session,
+        filters,
+        principal,
+        first=first,
+        last=last,
+        key=("month", year, month),
+        render=render,
+        if_none_match=if_none_match,
+    )
+
+
+async def _calendar_view(
+    session: AsyncSession,
+    filters: CalendarFilters,
+    principal: Principal | None,
+    *,
+    first: date,
+    last: date,
+    key: tuple[Any, ...],
+    render: Callable[[list[Occurrence], Names], BaseModel],
+    if_none_match: str | None,
+) -> Response:
+    """A view of the days from `first` to `last` as JSON with its ETag (304 while current): the public's kept per
+    version of what it shows, made anew for a viewer who sees drafts."""
     event_filter = await service.resolve_filter(session, filters)
     viewer = viewer_of(principal)
 
     async def make() -> bytes:
-        first, last = service.month_days(year, month)
         found, names = await service.shown_between(
             session, event_filter=event_filter, viewer=viewer, first=first, last=last
         )
-        return service.month_view(year, month, found, names).model_dump_json().encode()
+        return render(found, names).model_dump_json().encode()
 
-    body = await _view(session, key=("month", year, month, event_filter), viewer=viewer, make=make)
-    return conditional(body, media_type=JSON, if_none_match=if_none_match, headers=_caching(viewer))
-
-
-async def _view(session: AsyncSession, *, key: Hashable, viewer: Viewer, make: Callable[[], Awaitable[bytes]]) -> Body:
-    """A view as the public sees it, kept per version of what it shows; made anew for a viewer who sees drafts."""
-    if viewer.sees_all or viewer.organisation_id is not None:
-        return Body.of(await make())
-    return await public_body(session, key=key, make=make, shows_names=True)
-
-
-def _caching(viewer: Viewer) -> dict[str, str]:
-    """Shared caches may keep the public's view briefly; a view with drafts in it only its caller."""
-    public = not viewer.sees_all and viewer.organisation_id is None
-    return {
-        "Cache-Control": "public, max-age=60, must-revalidate" if public else "private, no-cache",
-        "Vary": "Authorization, Cookie",
-    }
+    if viewer.public:
+        body = await public_body(session, key=(*key, event_filter), make=make, shows_names=True)
+    else:
+        body = Body.of(await make())
+    # Shared caches may keep the public's view briefly; a view with drafts in it only its caller.
+    caching = "public, max-age=60, must-revalidate" if viewer.public else "private, no-cache"
+    headers = {"Cache-Control": caching, "Vary": "Authorization, Cookie"}
+    return conditional(body, media_type=JSON, if_none_match=if_none_match, headers=headers)
 
 
 @router.post("/calendar/{year}/publish", response_model=CalendarPublished, responses=PLAN_PROBLEMS)

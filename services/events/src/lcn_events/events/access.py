@@ -54,6 +54,11 @@ class Viewer:
     sees_all: bool = False
     organisation_id: UUID | None = None
 
+    @property
+    def public(self) -> bool:
+        """True when the viewer sees what the public sees: no drafts at all."""
+        return not self.sees_all and self.organisation_id is None
+
 
 def viewer_of(principal: Principal | None) -> Viewer:
     """The eyes of a caller (None: no credential, the public)."""

@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 
 from lcn_events.events.schemas import CONFERENCE_TEAM, REMOVABLE, EventCreate, EventPublic, EventUpdate
 from lcn_events.events.times import DEFAULT_TIMEZONE
+from lcn_events.planner.page_messages import ERRORS
 from lcn_shared.hygiene import find_unsafe
 
 TEXTS = ("title", "kind", "organiser", "description", "timezone", "online_url", "capacity")
@@ -19,31 +20,10 @@ TAGS = ("landsdelen", "topsectors", "themes")
 CHECKS = ("major", "all_day", "requires_approval")
 VENUE = ("venue_name", "venue_address", "venue_postal_code", "venue_city")
 WHEN = ("start_date", "start_time", "end_date", "end_time", "registration_opens_at", "registration_closes_at")
-# Errors shown in the page's language (message ids, `id|value` when the text names a value): those the form finds
-# itself and the API's common ones; any other API message shows as the API words it.
-MESSAGE_IDS = frozenset(
-    {
-        "count_or_until",
-        "whole_number",
-        "a_date",
-        "stale",
-        "required",
-        "too_long",
-        "too_short",
-        "a_form",
-        "at_least",
-        "at_most",
-        "a_link",
-        "a_choice",
-        "end_before_start",
-        "closes_before_opens",
-        "a_time_zone",
-        "no_such_time",
-        "a_rule",
-        "each_once",
-        "unsafe",
-    }
-)
+# Errors shown in the page's language are message ids (`id|value` when the text names a value): those the form finds
+# itself and the API's common ones, each with its words in `page_messages.ERRORS`; any other API message shows as
+# the API words it.
+MESSAGE_IDS = frozenset(ERRORS)
 # The API's errors by pydantic's type: the message id and the context value its text names.
 BY_TYPE = {
     "missing": ("required", None),
