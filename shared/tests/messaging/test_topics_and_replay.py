@@ -10,7 +10,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from lcn_shared.envelope import to_kafka
-from lcn_shared.messaging.replay import replay
+from lcn_shared.messaging.replay import records_to_end, replay
 from lcn_shared.messaging.topics import ensure_topics
 from lcn_shared.settings import PlatformSettings
 
@@ -108,3 +108,24 @@ async def test_a_replay_reads_records_written_in_one_batch_to_the_last(platform:
         for envelope in batch.events
     ]
     assert numbers == list(range(40))
+
+
+async def test_readers_sharing_a_topic_by_portions_read_each_partition_once(platform: PlatformSettings) -> None:
+    """Two readers, each with a portion (the partitions whose number modulo two is its index), read every record of
+    the three partitions between them, none twice; a portion without a partition reads nothing."""
+    topic = platform.topic("lcn.probe.portioned")
+    await ensure_topics(platform.kafka_bootstrap_servers, [topic], partitions=3)
+    await produce(platform, topic, 60)
+    read: list[list[tuple[int, int]]] = []
+    for index in range(2):
+        read.append(
+            [
+                (record.partition, record.offset)
+                async for batch in records_to_end(platform.kafka_bootstrap_servers, [topic], portion=(index, 2))
+                for record in batch
+            ]
+        )
+    assert {partition for partition, _ in read[0]} == {0, 2}
+    assert {partition for partition, _ in read[1]} == {1}
+    assert len(set(read[0]) | set(read[1])) == len(read[0]) + len(read[1]) == 61
+    assert [batch async for batch in records_to_end(platform.kafka_bootstrap_servers, [topic], portion=(3, 4))] == []

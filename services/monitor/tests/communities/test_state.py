@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 from uuid import UUID
 
 from lcn_monitor.communities import repository, service
@@ -10,6 +11,7 @@ from lcn_shared.contracts.base import EventContract
 from lcn_shared.contracts.registry import CommunityMember
 from lcn_shared.db import SessionFactory, unit_of_work
 from lcn_shared.settings import PlatformSettings
+from lcn_shared.testing.fixtures import fetch
 from services.monitor.tests.communities.builders import (
     apply,
     create_membership_changed,
@@ -241,3 +243,40 @@ async def test_a_state_keeps_who_may_edit_and_the_dates(platform: PlatformSettin
         str(other): False,
     }
     assert (str(row["start_date"]), str(row["end_date"])) == ("2019-03-01", "2025-12-31")
+
+
+async def test_a_large_poll_is_staged_through_copy_and_writes_what_a_small_one_writes(
+    platform: PlatformSettings, sessions: SessionFactory
+) -> None:
+    """From `STAGED_FROM` states on, a poll's rows go to PostgreSQL as JSON documents through COPY: a name with a
+    quote, a backslash, a tab, a newline and an accent, the partners, the dates and the times arrive as the bound
+    statement writes them, and an older version still changes nothing."""
+    state = create_state(
+        2, name='Lab "Noord"\\ 1\t2\nÉén', members=[hanze()], start_date="2019-03-01", end_date="2025-12-31"
+    )
+    alone = uuid.uuid4()
+    await project_poll(sessions, with_state(create_registered(alone), state))
+    many = [uuid.uuid4() for _ in range(repository.STAGED_FROM)]
+    await project_poll(sessions, *(with_state(create_registered(community_id), state) for community_id in many))
+
+    def kept(row: Any) -> dict[str, Any]:
+        """A row without what names it or says when and from which event it was written."""
+        return {key: value for key, value in dict(row).items() if key not in IDENTIFYING}
+
+    expected = kept(await row_of(platform, alone))
+    assert expected["name"] == state.name
+    assert all([kept(await row_of(platform, community_id)) == expected for community_id in many])
+
+    half = len(many) // 2
+    await project_poll(
+        sessions,
+        *(with_state(create_updated(c, 3, {"name": "Nieuw"}), create_state(3, name="Nieuw")) for c in many[:half]),
+        *(with_state(create_updated(c, 1, {"name": "Oud"}), create_state(1, name="Oud")) for c in many[half:]),
+    )
+    rows = await fetch(platform, "monitor", "SELECT name, version FROM community WHERE community_id = ANY($1)", many)
+    assert sorted((row["name"], row["version"]) for row in rows) == sorted(
+        [("Nieuw", 3)] * half + [(state.name, 2)] * (len(many) - half)
+    )
+
+
+IDENTIFYING = {"community_id", "survivor_id", "last_event_id", "projected_at"}

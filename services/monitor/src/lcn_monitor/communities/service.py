@@ -30,8 +30,7 @@ from lcn_shared.contracts import (
     CommunityUpdated,
     MembershipChanged,
 )
-from lcn_shared.contracts.registry import CommunityMember
-from lcn_shared.contracts.vocabulary import MembershipRole, OrganisationType
+from lcn_shared.contracts.vocabulary import MembershipRole
 from lcn_shared.envelope import Envelope
 from lcn_shared.problems import Forbidden, NotFound
 
@@ -53,6 +52,8 @@ STATE_COLUMNS = {
     "end_date",
     "version",
 }
+DUMPED = STATE_COLUMNS | {"members"}
+LEAD = MembershipRole.LEAD.value
 
 
 class UnknownCommunity(LookupError):
@@ -61,7 +62,7 @@ class UnknownCommunity(LookupError):
 
 async def take_state(session: AsyncSession, *, community_id: UUID, state: CommunityState, envelope: Envelope) -> None:
     """The row becomes `state` unless it already holds that version or a newer one; created if missing."""
-    await repository.upsert_newer(session, [_state_row(community_id, state, envelope=envelope)])
+    await repository.upsert_newer(session, [state_row(community_id, state, envelope=envelope)])
 
 
 CommunityEvent = CommunityRegistered | CommunityUpdated | CommunityStatusChanged | MembershipChanged | CommunityMerged
@@ -82,14 +83,7 @@ async def project_all(session: AsyncSession, events: Sequence[tuple[CommunityEve
         if merges:
             # Every row the merges touch, locked in one query rather than two round trips a merge.
             involved = {merge.community_id for merge, _ in merges} | {merge.merged_community_id for merge, _ in merges}
-            rows = await repository.lock_many(session, involved)
-            for merge, envelope in merges:
-                # Redirecting is idempotent, so even a merge older than the survivor's row still redirects.
-                duplicate = rows.get(merge.merged_community_id)
-                redirected = await _redirect(
-                    session, rows[merge.community_id], duplicate, event=merge, envelope=envelope
-                )
-                rows[merge.merged_community_id] = redirected
+            await _merge_all(session, await repository.lock_many(session, involved), merges)
         merges.clear()
 
     for event, envelope in events:
@@ -97,7 +91,7 @@ async def project_all(session: AsyncSession, events: Sequence[tuple[CommunityEve
             await flush()
             await PROJECTIONS[type(event)](session, event, envelope)
             continue
-        row = _state_row(event.community_id, event.state, envelope=envelope)
+        row = state_row(event.community_id, event.state, envelope=envelope)
         if event.community_id not in newest or row["version"] > newest[event.community_id]["version"]:
             newest[event.community_id] = row
         if isinstance(event, CommunityMerged):
@@ -151,9 +145,9 @@ async def project_membership_changed(session: AsyncSession, event: MembershipCha
     else:
         partners[organisation_id] = _partner(
             name=event.organisation_name,
-            organisation_type=event.organisation_type,
-            role=event.role,
-            can_edit=event.role is MembershipRole.LEAD,
+            organisation_type=event.organisation_type.value,
+            role=event.role.value if event.role else None,
+            can_edit=False,  # events without a state carry no `can_edit`: only a lead may edit
         )
     community.partners = partners
     _applied(community, version=event.version, at=event.changed_at, envelope=envelope)
@@ -164,47 +158,64 @@ async def project_merged(session: AsyncSession, event: CommunityMerged, envelope
     """The duplicate now redirects to the survivor and leaves the listings; the survivor's version moves on."""
     if event.state is not None:
         await take_state(session, community_id=event.community_id, state=event.state, envelope=envelope)
-        survivor = await repository.lock(session, event.community_id)
-        assert survivor is not None, "take_state leaves the row in place"
-        # Redirecting is idempotent, so even a merge older than the survivor's row still redirects.
-        await _redirect(
-            session, survivor, await repository.lock(session, event.merged_community_id), event=event, envelope=envelope
-        )
-        return
+        rows = await repository.lock_many(session, {event.community_id, event.merged_community_id})
+        return await _merge_all(session, rows, [(event, envelope)])
     survivor = await _newer(session, community_id=event.community_id, version=event.version, envelope=envelope)
     if survivor is None:
         return
-    await _redirect(
-        session, survivor, await repository.lock(session, event.merged_community_id), event=event, envelope=envelope
-    )
+    rows = await repository.lock_many(session, {event.merged_community_id})
+    await _merge_all(session, rows | {survivor.community_id: survivor}, [(event, envelope)])
     _applied(survivor, version=event.version, at=event.merged_at, envelope=envelope)
     await session.flush()
 
 
-async def _redirect(
+async def _merge_all(
+    session: AsyncSession, rows: dict[UUID, CommunityView], merges: Sequence[tuple[CommunityMerged, Envelope]]
+) -> None:
+    """Apply merges in topic order to their rows (locked, by id; every survivor's row is there): the redirects are
+    made on the rows, and everything counted under each duplicate moves in one statement at the end."""
+    moved: dict[UUID, UUID] = {}
+    for merge, envelope in merges:
+        # Redirecting is idempotent, so even a merge older than the survivor's row still redirects.
+        _redirect(session, rows, moved, event=merge, envelope=envelope)
+    await session.flush()
+    await repository.move_survivors(session, moved)
+
+
+def _redirect(
     session: AsyncSession,
-    survivor: CommunityView,
-    duplicate: CommunityView | None,
+    rows: dict[UUID, CommunityView],
+    moved: dict[UUID, UUID],
     *,
     event: CommunityMerged,
     envelope: Envelope,
-) -> CommunityView:
-    """Point the merged-away id (its row locked, or None when unknown) at the survivor; the duplicate's row."""
+) -> None:
+    """Point the merged-away id at the survivor, and note in `moved` that what counted under it counts under the end
+    of the survivor's chain; a stub row when the duplicate is unknown."""
+    survivor = rows[event.community_id]
+    duplicate = rows.get(event.merged_community_id)
     if duplicate is None:
         # The duplicate's own events travel under its own key, possibly on another partition, so its
         # registration may still be on its way. A stub holds the redirect now; the late registration
         # then fills the stub's fields but keeps the redirect, so the duplicate never shows up in listings.
         duplicate = _stub(survivor, community_id=event.merged_community_id, at=event.merged_at, envelope=envelope)
         repository.add(session, duplicate)
+        rows[duplicate.community_id] = duplicate
     elif duplicate.merged_into != survivor.community_id:
         duplicate.merged_into = survivor.community_id
         duplicate.updated_at = event.merged_at
         duplicate.last_event_id = envelope.id
-    await session.flush()
-    # Everything that counted under the duplicate (itself, and what merged into it before) now counts under
-    # the end of the survivor's chain (the update keeps the rows in the session up to date too).
-    await repository.move_survivors(session, from_id=event.merged_community_id, to_id=survivor.survivor_id)
-    return duplicate
+    # Everything that counted under the duplicate (itself, and what merged into it before) now counts under the end
+    # of the survivor's chain. The moves stay flat (each ends where its chain ends now), so one statement makes them
+    # all; the locked rows follow at once, for the merges after this one.
+    end, gone = survivor.survivor_id, event.merged_community_id
+    for source, target in moved.items():
+        if target == gone:
+            moved[source] = end
+    moved[gone] = end
+    for row in rows.values():
+        if row.survivor_id == gone:
+            row.survivor_id = end
 
 
 async def resolve_community(session: AsyncSession, *, community_id: UUID) -> CommunityView:
@@ -282,7 +293,7 @@ def _registered_row(event: CommunityRegistered, *, envelope: Envelope) -> dict[s
         "phase": event.phase.value if event.phase else None,
         "start_date": event.start_date,
         "owner_organisation_id": event.owner_organisation_id,
-        "partners": _partners(event.members),
+        "partners": _partners(member.model_dump(mode="json") for member in event.members),
         "version": event.version,
         "survivor_id": event.community_id,
         "registered_at": event.registered_at,
@@ -291,42 +302,42 @@ def _registered_row(event: CommunityRegistered, *, envelope: Envelope) -> dict[s
     }
 
 
-def _state_row(community_id: UUID, state: CommunityState, *, envelope: Envelope) -> dict[str, Any]:
+def state_row(community_id: UUID, state: CommunityState, *, envelope: Envelope) -> dict[str, Any]:
     """The read model's row of a community in `state` (every column but the redirect; `survivor_id` is the row's
     own id only when the row is new)."""
-    kept: dict[str, Any] = state.model_dump(mode="json", include=STATE_COLUMNS)
+    # One dump in JSON mode turns every code and id into text at once (a replay makes 10,000 rows).
+    kept: dict[str, Any] = state.model_dump(mode="json", include=DUMPED)
+    members = kept.pop("members")
     return kept | {
         "community_id": community_id,
         "start_date": state.start_date,
         "end_date": state.end_date,
         "survivor_id": community_id,
-        "kind": state.kinds[0].value,
+        "kind": kept["kinds"][0],
         "owner_organisation_id": state.owner_organisation_id,
-        "partners": _partners(state.members),
+        "partners": _partners(members),
         "registered_at": state.registered_at,
         "updated_at": state.updated_at,
         "last_event_id": envelope.id,
     }
 
 
-def _partners(members: Iterable[CommunityMember]) -> dict[str, Any]:
-    """The partner map of a community's members, keyed by organisation id."""
+def _partners(members: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The partner map of a community's members (`CommunityMember`s dumped in JSON mode), keyed by organisation id."""
     return {
-        str(member.organisation_id): _partner(
-            name=member.organisation_name,
-            organisation_type=member.organisation_type,
-            role=member.role,
-            can_edit=member.can_edit or member.role is MembershipRole.LEAD,
+        member["organisation_id"]: _partner(
+            name=member["organisation_name"],
+            organisation_type=member["organisation_type"],
+            role=member["role"],
+            can_edit=member["can_edit"],
         )
         for member in members
     }
 
 
-def _partner(
-    *, name: str, organisation_type: OrganisationType, role: MembershipRole | None, can_edit: bool
-) -> dict[str, Any]:
-    """One entry of the partner map."""
-    return {"name": name, "type": organisation_type.value, "role": role.value if role else None, "can_edit": can_edit}
+def _partner(*, name: str, organisation_type: str, role: str | None, can_edit: bool) -> dict[str, Any]:
+    """One entry of the partner map (codes as text); a lead may always edit."""
+    return {"name": name, "type": organisation_type, "role": role, "can_edit": can_edit or role == LEAD}
 
 
 def _stub(survivor: CommunityView, *, community_id: UUID, at: datetime, envelope: Envelope) -> CommunityView:
