@@ -203,22 +203,27 @@ async def rebuild_in(
     await session.exec(text("LOCK TABLE community IN EXCLUSIVE MODE"))  # type: ignore[call-overload]
     # PostgreSQL empties the table while the workers read: the session is not used again until it is done.
     emptied = asyncio.ensure_future(session.exec(text("DELETE FROM community")))  # type: ignore[call-overload]
+    loop = asyncio.get_running_loop()
+    replaying = [
+        loop.run_in_executor(pool, replay_portion, bootstrap_servers, topic, (index, workers))
+        for index in range(workers)
+    ]
+    portions: list[Portion] = []
     try:
-        loop = asyncio.get_running_loop()
-        portions = await asyncio.gather(
-            *(
-                loop.run_in_executor(pool, replay_portion, bootstrap_servers, topic, (index, workers))
-                for index in range(workers)
-            )
-        )
-    finally:
         await emptied
+        # Each portion's rows go to the staging table as soon as its worker is done, while the others still read.
+        for replayed in asyncio.as_completed(replaying):
+            portions.append(portion := await replayed)
+            await repository.stage(session, portion.states)
+    finally:
+        # A worker that failed leaves the others running: they are waited for, not abandoned in the pool.
+        await asyncio.gather(emptied, *replaying, return_exceptions=True)
     for portion in portions:
         found.events += portion.found.events
         found.ignored += portion.found.ignored
         found.rejected += portion.found.rejected
     if columns := next((portion.columns for portion in portions if portion.columns), ()):
-        await repository.upsert_newer_documents(session, columns, b"".join(portion.states for portion in portions))
+        await repository.upsert_staged(session, columns)
     others = envelopes_of((record for portion in portions for record in portion.others), found)
     await service.project_all(session, decoded(others, found))
     await session.flush()

@@ -10,8 +10,8 @@ from uuid import UUID
 
 import asyncpg
 import msgspec
-from sqlalchemy import TextClause, Uuid, column, func, or_, text, update, values
-from sqlalchemy.dialects.postgresql import Insert, insert
+from sqlalchemy import TextClause, Update, Uuid, bindparam, func, or_, text, update
+from sqlalchemy.dialects.postgresql import ARRAY, Insert, insert
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -42,7 +42,8 @@ async def upsert_newer(session: AsyncSession, rows: Sequence[dict[str, Any]]) ->
     if len(rows) < STAGED_FROM:
         await session.exec(_upsert_newer(columns), params=list(rows))
     else:
-        await upsert_newer_documents(session, columns, as_documents(rows))
+        await stage(session, as_documents(rows))
+        await upsert_staged(session, columns)
 
 
 def as_documents(rows: Iterable[dict[str, Any]]) -> bytes:
@@ -51,15 +52,25 @@ def as_documents(rows: Iterable[dict[str, Any]]) -> bytes:
     return b"".join(_documents.encode(row).replace(b"\\", b"\\\\") + b"\n" for row in rows)
 
 
-async def upsert_newer_documents(session: AsyncSession, columns: tuple[str, ...], documents: bytes) -> None:
-    """`upsert_newer` of rows made into documents (`as_documents`) with these columns; where the documents hold
-    several rows of one community, its newest version counts."""
-    connection: asyncpg.Connection = (await (await session.connection()).get_raw_connection()).driver_connection
+async def stage(session: AsyncSession, documents: bytes) -> None:
+    """Add rows made into documents (`as_documents`) to the staging table, for `upsert_staged`."""
+    connection = await _driver_connection(session)
     # A temporary table of the connection's, emptied after each use: no catalog change after the first.
     await connection.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} (document jsonb NOT NULL)")
     await connection.copy_to_table(STAGING, source=io.BytesIO(documents))
+
+
+async def upsert_staged(session: AsyncSession, columns: tuple[str, ...]) -> None:
+    """`upsert_newer` of the staged rows, which have these columns, and empty the staging; where several rows are of
+    one community, its newest version counts."""
     await session.exec(_upsert_staged(columns))  # type: ignore[call-overload]
-    await connection.execute(f"TRUNCATE {STAGING}")
+    await (await _driver_connection(session)).execute(f"TRUNCATE {STAGING}")
+
+
+async def _driver_connection(session: AsyncSession) -> asyncpg.Connection:
+    """The session's asyncpg connection, for COPY."""
+    connection = await (await session.connection()).get_raw_connection()
+    return connection.driver_connection
 
 
 @cache
@@ -125,13 +136,24 @@ async def move_survivors(session: AsyncSession, moved: Mapping[UUID, UUID]) -> N
     """Every row that counted under a key of `moved` counts under its value from now on (one statement)."""
     if not moved:
         return
-    moves = values(column("from_id", Uuid), column("to_id", Uuid), name="moves").data(list(moved.items()))
-    statement = (
-        update(CommunityView).where(col(CommunityView.survivor_id) == moves.c.from_id).values(survivor_id=moves.c.to_id)
-    )
     # "fetch": the rows the update returns are brought up to date in the session by their keys; the default
     # ("evaluate") cannot evaluate a join, and tested every row the session holds.
-    await session.exec(statement.execution_options(synchronize_session="fetch"))
+    await session.exec(
+        _move_survivors().execution_options(synchronize_session="fetch"),
+        params={"from_ids": list(moved), "to_ids": list(moved.values())},
+    )
+
+
+@cache
+def _move_survivors() -> Update:
+    """The update of the moves, their pairs from two bound arrays: compiled once, whatever the number of pairs."""
+    moves = select(
+        func.unnest(bindparam("from_ids", type_=ARRAY(Uuid))).label("from_id"),
+        func.unnest(bindparam("to_ids", type_=ARRAY(Uuid))).label("to_id"),
+    ).subquery("moves")
+    return (
+        update(CommunityView).where(col(CommunityView.survivor_id) == moves.c.from_id).values(survivor_id=moves.c.to_id)
+    )
 
 
 def add(session: AsyncSession, community: CommunityView) -> None:

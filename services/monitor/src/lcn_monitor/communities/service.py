@@ -11,6 +11,7 @@ carried (no `state`) are applied field by field as before.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -174,48 +175,55 @@ async def _merge_all(
 ) -> None:
     """Apply merges in topic order to their rows (locked, by id; every survivor's row is there): the redirects are
     made on the rows, and everything counted under each duplicate moves in one statement at the end."""
-    moved: dict[UUID, UUID] = {}
+    merging = _Merging(session, rows)
     for merge, envelope in merges:
         # Redirecting is idempotent, so even a merge older than the survivor's row still redirects.
-        _redirect(session, rows, moved, event=merge, envelope=envelope)
+        merging.redirect(merge, envelope)
     await session.flush()
-    await repository.move_survivors(session, moved)
+    await repository.move_survivors(session, merging.moved)
 
 
-def _redirect(
-    session: AsyncSession,
-    rows: dict[UUID, CommunityView],
-    moved: dict[UUID, UUID],
-    *,
-    event: CommunityMerged,
-    envelope: Envelope,
-) -> None:
-    """Point the merged-away id at the survivor, and note in `moved` that what counted under it counts under the end
-    of the survivor's chain; a stub row when the duplicate is unknown."""
-    survivor = rows[event.community_id]
-    duplicate = rows.get(event.merged_community_id)
-    if duplicate is None:
-        # The duplicate's own events travel under its own key, possibly on another partition, so its
-        # registration may still be on its way. A stub holds the redirect now; the late registration
-        # then fills the stub's fields but keeps the redirect, so the duplicate never shows up in listings.
-        duplicate = _stub(survivor, community_id=event.merged_community_id, at=event.merged_at, envelope=envelope)
-        repository.add(session, duplicate)
-        rows[duplicate.community_id] = duplicate
-    elif duplicate.merged_into != survivor.community_id:
-        duplicate.merged_into = survivor.community_id
-        duplicate.updated_at = event.merged_at
-        duplicate.last_event_id = envelope.id
-    # Everything that counted under the duplicate (itself, and what merged into it before) now counts under the end
-    # of the survivor's chain. The moves stay flat (each ends where its chain ends now), so one statement makes them
-    # all; the locked rows follow at once, for the merges after this one.
-    end, gone = survivor.survivor_id, event.merged_community_id
-    for source, target in moved.items():
-        if target == gone:
-            moved[source] = end
-    moved[gone] = end
-    for row in rows.values():
-        if row.survivor_id == gone:
+class _Merging:
+    """Merges applied in memory to the rows they touch, noting the moves of what counted under each duplicate."""
+
+    def __init__(self, session: AsyncSession, rows: dict[UUID, CommunityView]) -> None:
+        self._session = session
+        self._rows = rows
+        self._under: dict[UUID, list[CommunityView]] = defaultdict(list)  # the rows by the survivor they count under
+        for row in rows.values():
+            self._under[row.survivor_id].append(row)
+        self.moved: dict[UUID, UUID] = {}  # merged-away id -> where what counted under it counts now
+        self._moved_to: dict[UUID, list[UUID]] = defaultdict(list)  # the reverse of `moved`
+
+    def redirect(self, event: CommunityMerged, envelope: Envelope) -> None:
+        """Point the merged-away id at the survivor (a stub row when the duplicate is unknown), and move what counted
+        under it to the end of the survivor's chain."""
+        survivor = self._rows[event.community_id]
+        duplicate = self._rows.get(event.merged_community_id)
+        if duplicate is None:
+            # The duplicate's own events travel under its own key, possibly on another partition, so its
+            # registration may still be on its way. A stub holds the redirect now; the late registration
+            # then fills the stub's fields but keeps the redirect, so the duplicate never shows up in listings.
+            duplicate = _stub(survivor, community_id=event.merged_community_id, at=event.merged_at, envelope=envelope)
+            repository.add(self._session, duplicate)
+            self._rows[duplicate.community_id] = duplicate
+            self._under[duplicate.survivor_id].append(duplicate)
+        elif duplicate.merged_into != survivor.community_id:
+            duplicate.merged_into = survivor.community_id
+            duplicate.updated_at = event.merged_at
+            duplicate.last_event_id = envelope.id
+        # Everything that counted under the duplicate (itself, and what merged into it before) now counts under the
+        # end of the survivor's chain. The moves stay flat (each ends where its chain ends now), so one statement
+        # makes them all; the locked rows follow at once, for the merges after this one.
+        end, gone = survivor.survivor_id, event.merged_community_id
+        sources = [*self._moved_to.pop(gone, []), gone]
+        for source in sources:
+            self.moved[source] = end
+        self._moved_to[end] += sources
+        moving = self._under.pop(gone, [])
+        for row in moving:
             row.survivor_id = end
+        self._under[end] += moving
 
 
 async def resolve_community(session: AsyncSession, *, community_id: UUID) -> CommunityView:
