@@ -20,7 +20,10 @@ STATUSES = {
 FIELDS = {
     "title": {NL: "Titel", EN: "Title"},
     "kind": {NL: "Soort bijeenkomst", EN: "Kind of event"},
-    "major": {NL: "Grote bijeenkomst (waarschuw bij overlap)", EN: "Major event (warn of clashes)"},
+    "major": {
+        NL: "Grote bijeenkomst (waarschuw bij overlap; een congres is dat altijd)",
+        EN: "Major event (warn of clashes; a conference always is)",
+    },
     "organiser": {NL: "Organisator", EN: "Organiser"},
     "description": {NL: "Beschrijving", EN: "Description"},
     "all_day": {NL: "Hele dag (alleen datums)", EN: "All day (dates only)"},
