@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
@@ -76,21 +77,9 @@ async def year_calendar(
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     """A year of the calendar, month by month, with an ETag (304 while it is current)."""
-    first, last = date(year, 1, 1), date(year, 12, 31)
-
-    def render(found: list[Occurrence], names: Names) -> YearPublic:
-        return service.year_view(year, found, names)
-
-    return await _calendar_view(
-        session,
-        filters,
-        principal,
-        first=first,
-        last=last,
-        key=("year", year),
-        render=render,
-        if_none_match=if_none_match,
-    )
+    days, key = (date(year, 1, 1), date(year, 12, 31)), ("year", year)
+    render = functools.partial(service.year_view, year)
+    return await _calendar_view(session, filters, principal, if_none_match, days=days, key=key, render=render)
 
 
 @router.get(
@@ -108,40 +97,28 @@ async def month_calendar(
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     """A month of the calendar, day by day, with an ETag (304 while it is current)."""
-    first, last = service.month_days(year, month)
-
-    def render(found: list[Occurrence], names: Names) -> MonthViewPublic:
-        return service.month_view(year, month, found, names)
-
-    return await _calendar_view(
-        session,
-        filters,
-        principal,
-        first=first,
-        last=last,
-        key=("month", year, month),
-        render=render,
-        if_none_match=if_none_match,
-    )
+    days, key = service.month_days(year, month), ("month", year, month)
+    render = functools.partial(service.month_view, year, month)
+    return await _calendar_view(session, filters, principal, if_none_match, days=days, key=key, render=render)
 
 
 async def _calendar_view(
     session: AsyncSession,
     filters: CalendarFilters,
     principal: Principal | None,
+    if_none_match: str | None,
     *,
-    first: date,
-    last: date,
+    days: tuple[date, date],
     key: tuple[Any, ...],
     render: Callable[[list[Occurrence], Names], BaseModel],
-    if_none_match: str | None,
 ) -> Response:
-    """A view of the days from `first` to `last` as JSON with its ETag (304 while current): the public's kept per
+    """A view of the `days` (first and last) as JSON with its ETag (304 while current): the public's kept per
     version of what it shows, made anew for a viewer who sees drafts."""
     event_filter = await service.resolve_filter(session, filters)
     viewer = viewer_of(principal)
 
     async def make() -> bytes:
+        first, last = days
         found, names = await service.shown_between(
             session, event_filter=event_filter, viewer=viewer, first=first, last=last
         )

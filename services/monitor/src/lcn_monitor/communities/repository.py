@@ -10,8 +10,9 @@ from uuid import UUID
 
 import asyncpg
 import msgspec
-from sqlalchemy import TextClause, Update, Uuid, bindparam, func, or_, text, update
-from sqlalchemy.dialects.postgresql import ARRAY, Insert, insert
+from sqlalchemy import Update, Uuid, bindparam, column, func, literal_column, or_, true, update
+from sqlalchemy import table as sql_table
+from sqlalchemy.dialects.postgresql import ARRAY, Insert, distinct_on, insert
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -63,7 +64,7 @@ async def stage(session: AsyncSession, documents: bytes) -> None:
 async def upsert_staged(session: AsyncSession, columns: tuple[str, ...]) -> None:
     """`upsert_newer` of the staged rows, which have these columns, and empty the staging; where several rows are of
     one community, its newest version counts."""
-    await session.exec(_upsert_staged(columns))  # type: ignore[call-overload]
+    await session.exec(_upsert_newer(columns, staged=True))
     await (await _driver_connection(session)).execute(f"TRUNCATE {STAGING}")
 
 
@@ -74,28 +75,26 @@ async def _driver_connection(session: AsyncSession) -> asyncpg.Connection:
 
 
 @cache
-def _upsert_staged(columns: tuple[str, ...]) -> TextClause:
-    """The upsert of the staged documents' rows, built once; the documents become rows of the read model's type."""
-    table = core_table(CommunityView)
-    unknown = set(columns) - set(table.c.keys())
-    assert not unknown, f"not columns of the read model: {unknown}"  # the names go into the statement as they are
-    listed, selected = ", ".join(columns), ", ".join(f"staged.{name}" for name in columns)
-    changed = ", ".join(f"{name} = EXCLUDED.{name}" for name in columns if name not in ("community_id", "survivor_id"))
-    return text(
-        f"INSERT INTO community ({listed}, projected_at) "
-        f"SELECT DISTINCT ON (staged.community_id) {selected}, clock_timestamp() "
-        f"FROM {STAGING}, jsonb_populate_record(NULL::community, {STAGING}.document) AS staged "
-        "ORDER BY staged.community_id, staged.version DESC "
-        f"ON CONFLICT (community_id) DO UPDATE SET {changed}, projected_at = clock_timestamp() "
-        "WHERE community.version < EXCLUDED.version"
-    )
-
-
-@cache
-def _upsert_newer(columns: tuple[str, ...]) -> Insert:
-    """The upsert of these columns, built once: building it per event cost more than running it."""
+def _upsert_newer(columns: tuple[str, ...], *, staged: bool = False) -> Insert:
+    """The upsert of these columns, of bound rows or of the staged documents (made rows of the read model's type, the
+    newest of each community), built once: building it per event cost more than running it."""
     table = core_table(CommunityView)  # plain Core: the ORM's bulk-insert path adds nothing to an upsert
-    statement = insert(table)
+    if staged:
+        documents = sql_table(STAGING, column("document"))
+        rows = (
+            func.jsonb_populate_record(literal_column(f"NULL::{table.name}"), documents.c.document)
+            .table_valued(*columns)
+            .lateral("staged")
+        )
+        newest = (
+            select(*(rows.c[name] for name in columns), func.clock_timestamp())  # type: ignore[call-overload]
+            .select_from(documents.join(rows, true()))
+            .ext(distinct_on(rows.c.community_id))
+            .order_by(rows.c.community_id, rows.c.version.desc())
+        )
+        statement = insert(table).from_select([*columns, "projected_at"], newest)
+    else:
+        statement = insert(table)
     # The row's identity and its place in merges are not part of a community's state: kept as they are.
     changed = {name: statement.excluded[name] for name in columns if name not in ("community_id", "survivor_id")}
     return statement.on_conflict_do_update(
